@@ -1,0 +1,234 @@
+using System.Text.Json;
+using Dragonfly.Core.Pieces;
+using Microsoft.Win32.SafeHandles;
+
+namespace Dragonfly.Core.Storage;
+
+/// <summary>
+/// The bytes of one task on disk and which of its pieces are held (written and verified). Pieces are written
+/// at their offsets in arrival order; a piece counts as held only after its bytes are written. Reads and
+/// writes are positional, so the piece server may read held pieces while others are still arriving.
+/// </summary>
+public sealed class StoredContent : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly ContentStore _store;
+    private readonly Bitfield _held = new();
+    private readonly Dictionary<int, Piece> _pieces = [];
+    private SafeFileHandle? _handle;
+
+    internal StoredContent(TaskId id, string folder, ContentStore store)
+    {
+        Id = id;
+        Folder = folder;
+        _store = store;
+    }
+
+    public TaskId Id { get; }
+
+    public string Folder { get; }
+
+    public string DataPath => Path.Combine(Folder, "data");
+
+    /// <summary>Content length, or -1 until known.</summary>
+    public long ContentLength { get; private set; } = -1;
+
+    public int PieceSize { get; private set; } = PieceSizePolicy.MinPieceSize;
+
+    public bool IsComplete { get; private set; }
+
+    public string? ContentDigest { get; private set; }
+
+    public int HeldCount
+    {
+        get { lock (_gate) { return _held.Count; } }
+    }
+
+    /// <summary>
+    /// Fixes the length and piece size, checks free space and pre-allocates the data file.
+    /// Calling it again with the same values does nothing.
+    /// </summary>
+    public void SetLayout(long contentLength, int pieceSize)
+    {
+        lock (_gate)
+        {
+            if (ContentLength == contentLength && PieceSize == pieceSize && _handle is not null)
+            {
+                return;
+            }
+            if (IsComplete || _handle is not null)
+            {
+                throw new InvalidOperationException($"layout of task {Id} is already fixed");
+            }
+            _store.EnsureFreeSpace(contentLength);
+            ContentLength = contentLength;
+            PieceSize = pieceSize;
+            _handle = File.OpenHandle(DataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, contentLength);
+        }
+    }
+
+    /// <summary>Writes bytes at an offset without marking anything held (the seed writes a piece in chunks).</summary>
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+        RandomAccess.WriteAsync(WritableHandle(), data, offset, cancellationToken);
+
+    /// <summary>Writes a whole, already verified piece and marks it held.</summary>
+    public async ValueTask WritePieceAsync(Piece piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (data.Length != piece.Size)
+        {
+            throw new ArgumentException($"piece {piece.Number} is {piece.Size} bytes, got {data.Length}", nameof(data));
+        }
+        await WriteAsync(piece.Offset, data, cancellationToken).ConfigureAwait(false);
+        MarkHeld(piece);
+    }
+
+    /// <summary>Records that <paramref name="piece"/>'s bytes are on disk and verified.</summary>
+    public bool MarkHeld(Piece piece)
+    {
+        lock (_gate)
+        {
+            _pieces[piece.Number] = piece;
+            return _held.Set(piece.Number);
+        }
+    }
+
+    public bool IsHeld(int number)
+    {
+        lock (_gate)
+        {
+            return _held[number];
+        }
+    }
+
+    public Bitfield HeldSnapshot()
+    {
+        lock (_gate)
+        {
+            return _held.Clone();
+        }
+    }
+
+    public IReadOnlyList<Piece> HeldPieces()
+    {
+        lock (_gate)
+        {
+            return _pieces.Values.OrderBy(p => p.Number).ToArray();
+        }
+    }
+
+    /// <summary>True when every byte of [offset, offset+length) lies in held pieces.</summary>
+    public bool IsRangeHeld(long offset, long length)
+    {
+        if (offset < 0 || length <= 0)
+        {
+            return false;
+        }
+        lock (_gate)
+        {
+            if (ContentLength >= 0 && offset + length > ContentLength)
+            {
+                return false;
+            }
+            var first = (int)(offset / PieceSize);
+            var last = (int)((offset + length - 1) / PieceSize);
+            for (var n = first; n <= last; n++)
+            {
+                if (!_held[n] || !_pieces.TryGetValue(n, out var piece) || (n == last && piece.End < offset + length))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        RandomAccess.ReadAsync(ReadableHandle(), buffer, offset, cancellationToken);
+
+    /// <summary>
+    /// Makes the content durable and complete: one fsync (delayed sync), then <c>meta.json</c> written
+    /// atomically. Only after this does the content survive a restart.
+    /// </summary>
+    public async Task CompleteAsync(long contentLength, string? contentDigest, CancellationToken cancellationToken)
+    {
+        var handle = WritableHandle();
+        if (RandomAccess.GetLength(handle) != contentLength)
+        {
+            RandomAccess.SetLength(handle, contentLength);
+        }
+        RandomAccess.FlushToDisk(handle);
+        ContentMetadata meta;
+        lock (_gate)
+        {
+            ContentLength = contentLength;
+            ContentDigest = contentDigest;
+            meta = new ContentMetadata
+            {
+                TaskId = Id.Value,
+                ContentLength = contentLength,
+                PieceSize = PieceSize,
+                ContentDigest = contentDigest,
+                Pieces = _pieces.Values.OrderBy(p => p.Number).Select(p => new PieceMetadata(p.Number, p.Offset, p.Size, p.Digest.ToString())).ToArray(),
+                CompletedAt = DateTimeOffset.UtcNow,
+            };
+        }
+        var temp = Path.Combine(Folder, "meta.json.tmp");
+        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(meta, ContentStore.JsonOptions), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, Path.Combine(Folder, "meta.json"), overwrite: true);
+        lock (_gate)
+        {
+            IsComplete = true;
+        }
+    }
+
+    /// <summary>Drops this content from the store (memory and disk).</summary>
+    public void Discard() => _store.Delete(Id);
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _handle?.Dispose();
+            _handle = null;
+        }
+        _store.Forget(this);
+    }
+
+    internal static StoredContent LoadCompleted(TaskId id, string folder, ContentStore store, ContentMetadata meta, IReadOnlyList<Piece> pieces)
+    {
+        var content = new StoredContent(id, folder, store)
+        {
+            ContentLength = meta.ContentLength,
+            PieceSize = meta.PieceSize,
+            ContentDigest = meta.ContentDigest,
+            IsComplete = true,
+        };
+        content._handle = File.OpenHandle(content.DataPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        foreach (var piece in pieces)
+        {
+            content.MarkHeld(piece);
+        }
+        return content;
+    }
+
+    private SafeFileHandle WritableHandle()
+    {
+        lock (_gate)
+        {
+            if (IsComplete)
+            {
+                throw new InvalidOperationException($"task {Id} is complete and read-only");
+            }
+            // Content of unknown length has no pre-allocated file yet: it grows as pieces arrive.
+            return _handle ??= File.OpenHandle(DataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous);
+        }
+    }
+
+    private SafeFileHandle ReadableHandle()
+    {
+        lock (_gate)
+        {
+            return _handle ?? throw new InvalidOperationException($"task {Id} has no data yet");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Json;
+
+namespace Dragonfly.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>
+    /// Serilog on the console (text or JSON, section <c>log</c>) as the only logging provider, with the
+    /// component name on every event.
+    /// </summary>
+    public static WebApplicationBuilder UseDragonflyLogging(this WebApplicationBuilder builder, string component)
+    {
+        var options = builder.Configuration.GetSection("log").Get<LoggingOptions>() ?? new LoggingOptions();
+        if (!Enum.TryParse<LogEventLevel>(options.Level, ignoreCase: true, out var level))
+        {
+            throw new OptionsValidationFailure($"log:level '{options.Level}' is not one of Verbose, Debug, Information, Warning, Error, Fatal");
+        }
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Component", component);
+        config = options.Format.ToLowerInvariant() switch
+        {
+            "json" => config.WriteTo.Console(new JsonFormatter(renderMessage: true), standardErrorFromLevel: LogEventLevel.Verbose),
+            "text" => config.WriteTo.Console(
+                outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} [{Component}] {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: LogEventLevel.Verbose),
+            _ => throw new OptionsValidationFailure($"log:format '{options.Format}' is not 'text' or 'json'"),
+        };
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(config.CreateLogger(), dispose: true);
+        return builder;
+    }
+
+    /// <summary>The address Kestrel actually bound for the endpoint configured on <paramref name="port"/> (0 = any).</summary>
+    public static IPEndPoint BoundEndpoint(this WebApplication app, IPAddress address, int configuredPort, int index)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("the server reports no addresses");
+        var uri = new Uri(addresses.ElementAt(index));
+        return new IPEndPoint(address, configuredPort != 0 ? configuredPort : uri.Port);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="values"/> as JSON to <paramref name="path"/> atomically: launchers (make run,
+    /// tests, the benchmark) wait for this file to learn the bound ports instead of guessing with sleeps.
+    /// </summary>
+    public static async Task WriteReadyFileAsync(string? path, IReadOnlyDictionary<string, object> values, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return;
+        }
+        var temp = path + ".tmp";
+        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(values), cancellationToken);
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Dragonfly.Core;
+using Dragonfly.Core.Pieces;
+using Dragonfly.Core.RateLimiting;
+
+namespace Dragonfly.Transfer;
+
+/// <summary>
+/// Fetches one piece from a parent by range GET into a caller-owned buffer and verifies it against the
+/// digest the seed computed. The buffer's content is only meaningful when the result is <see cref="PieceFetchStatus.Ok"/>.
+/// </summary>
+public sealed class PieceFetcher(HttpClient http, TimeProvider time)
+{
+    private const int ReadChunk = 64 * 1024;
+
+    public async Task<PieceFetchResult> FetchAsync(
+        Uri parentBase, TaskId taskId, Piece piece, Memory<byte> buffer,
+        IReadOnlyList<ByteRateLimiter> limiters, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (buffer.Length < piece.Size)
+        {
+            throw new ArgumentException($"buffer of {buffer.Length} bytes cannot hold piece {piece.Number} of {piece.Size}", nameof(buffer));
+        }
+        var started = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(parentBase, PieceServerEndpoints.RoutePrefix + taskId.Value));
+            request.Headers.Range = new RangeHeaderValue(piece.Offset, piece.End - 1);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.RequestedRangeNotSatisfiable)
+            {
+                return Result(PieceFetchStatus.NotHeld, $"parent answered {(int)response.StatusCode}", started);
+            }
+            if (response.StatusCode != HttpStatusCode.PartialContent)
+            {
+                return Result(PieceFetchStatus.Unreachable, $"parent answered {(int)response.StatusCode} instead of 206", started);
+            }
+            await using var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var filled = 0;
+            while (true)
+            {
+                // Read one byte past the piece so an over-long answer is caught too.
+                var want = Math.Min(ReadChunk, piece.Size + 1 - filled);
+                var slice = filled < piece.Size ? buffer.Slice(filled, Math.Min(want, piece.Size - filled)) : new byte[1];
+                var read = await body.ReadAsync(slice, linked.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+                if (filled >= piece.Size)
+                {
+                    return Result(PieceFetchStatus.Truncated, $"parent sent more than the {piece.Size} bytes of piece {piece.Number}", started);
+                }
+                foreach (var limiter in limiters)
+                {
+                    await limiter.AcquireAsync(read, linked.Token).ConfigureAwait(false);
+                }
+                hash.AppendData(buffer.Span.Slice(filled, read));
+                filled += read;
+            }
+            if (filled != piece.Size)
+            {
+                return Result(PieceFetchStatus.Truncated, $"parent sent {filled} of the {piece.Size} bytes of piece {piece.Number}", started);
+            }
+            var actual = Digest.FromHash(hash.GetHashAndReset());
+            return actual == piece.Digest
+                ? Result(PieceFetchStatus.Ok, null, started)
+                : Result(PieceFetchStatus.DigestMismatch, $"piece {piece.Number} has digest {actual}, the seed computed {piece.Digest}", started);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return Result(PieceFetchStatus.Timeout, $"no complete piece within {timeout.TotalSeconds:0.#} s", started);
+        }
+        catch (HttpRequestException e)
+        {
+            return Result(PieceFetchStatus.Unreachable, e.Message, started);
+        }
+        catch (IOException e)
+        {
+            return Result(PieceFetchStatus.Unreachable, e.Message, started);
+        }
+    }
+
+    private PieceFetchResult Result(PieceFetchStatus status, string? detail, long started) =>
+        new(status, detail, time.GetElapsedTime(started));
+
+    /// <summary>An HttpClient suited to piece traffic between hosts on a trusted network.</summary>
+    public static HttpClient CreateHttpClient(int maxConnectionsPerParent) =>
+        new(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = maxConnectionsPerParent,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+            UseCookies = false,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+
+}

@@ -1,0 +1,112 @@
+namespace Dragonfly.Supernode.Scheduling;
+
+/// <summary>
+/// Chooses a child's parents among the task's peers: candidates are healthy peers holding pieces the child
+/// lacks (a random sample when there are many, always including the current parents), ranked by the evaluator.
+/// </summary>
+internal sealed class ParentSelector(SchedulerOptions options, IParentEvaluator evaluator, HostHealth health, Random random)
+{
+    private readonly List<(SchedulingPeer Peer, int Useful)> _candidates = [];
+    private readonly List<(SchedulingPeer Peer, double Score)> _scored = [];
+
+    /// <summary>Replaces <paramref name="child"/>'s parents, keeping the parent/child links consistent.</summary>
+    public void Select(SchedulingTask task, SchedulingPeer child)
+    {
+        _candidates.Clear();
+        _scored.Clear();
+        if (child.IsDownloading)
+        {
+            CollectCandidates(task, child);
+        }
+        var needs = Math.Max(1, task.KnownSlots - child.Held.Count);
+        var best = 0.0;
+        foreach (var (peer, _) in _candidates)
+        {
+            best = Math.Max(best, peer.Throughput);
+        }
+        foreach (var (peer, useful) in _candidates)
+        {
+            var candidate = new ParentCandidate(
+                useful, needs, peer.Children.Count - (child.Parents.Contains(peer) ? 1 : 0), peer.Throughput, best,
+                health.FailureScore(peer.Host.Id),
+                !string.IsNullOrEmpty(child.Host.Location) && child.Host.Location == peer.Host.Location,
+                child.Parents.Contains(peer));
+            _scored.Add((peer, evaluator.Score(candidate)));
+        }
+        _scored.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var chosen = _scored.Take(options.MaxParents).Select(s => s.Peer).ToHashSet();
+        foreach (var old in child.Parents.Where(p => !chosen.Contains(p)))
+        {
+            old.Children.Remove(child);
+        }
+        foreach (var added in chosen)
+        {
+            added.Children.Add(child);
+        }
+        child.Parents.Clear();
+        child.Parents.AddRange(_scored.Take(options.MaxParents).Select(s => s.Peer));
+    }
+
+    /// <summary>Removes every parent of <paramref name="child"/>.</summary>
+    public static void ClearParents(SchedulingPeer child)
+    {
+        foreach (var parent in child.Parents)
+        {
+            parent.Children.Remove(child);
+        }
+        child.Parents.Clear();
+    }
+
+    private void CollectCandidates(SchedulingTask task, SchedulingPeer child)
+    {
+        var seen = 0;
+        foreach (var peer in task.Peers.Values)
+        {
+            if (peer == child || peer.Excluded || peer.Held.Count == 0 || health.IsIsolated(peer.Host.Id))
+            {
+                continue;
+            }
+            var useful = peer.Held.CountNotIn(child.Held);
+            if (useful == 0)
+            {
+                continue;
+            }
+            if (child.Parents.Contains(peer))
+            {
+                _candidates.Add((peer, useful));
+                continue;
+            }
+            // Reservoir sampling over the non-parent candidates bounds the work with thousands of peers.
+            seen++;
+            var sampleSize = options.CandidateSample - child.Parents.Count;
+            var sampled = _candidates.Count - CountParents();
+            if (sampled < sampleSize)
+            {
+                _candidates.Add((peer, useful));
+            }
+            else
+            {
+                var slot = random.Next(seen);
+                if (slot < sampleSize)
+                {
+                    ReplaceSampled(slot, (peer, useful), child);
+                }
+            }
+        }
+
+        int CountParents() => _candidates.Count(c => child.Parents.Contains(c.Peer));
+    }
+
+    private void ReplaceSampled(int slot, (SchedulingPeer, int) candidate, SchedulingPeer child)
+    {
+        var index = -1;
+        for (var i = 0; i < _candidates.Count; i++)
+        {
+            if (!child.Parents.Contains(_candidates[i].Peer) && ++index == slot)
+            {
+                _candidates[i] = candidate;
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Dragonfly.Supernode.Scheduling;
+
+/// <summary>Configuration section <c>scheduler</c>.</summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>Parents (other peers) offered to each peer at a time.</summary>
+    public int MaxParents { get; set; } = 4;
+
+    /// <summary>Pieces a peer may be fetching from the seed at once. Keeps the seed's uplink spread over many pieces.</summary>
+    public int SeedSlotsPerPeer { get; set; } = 2;
+
+    /// <summary>
+    /// Peers expected to be served, per piece, by each copy the seed hands out. The seed hands out a piece
+    /// again only while it has fewer than ceil(peers / fanout) copies in the swarm (at least one).
+    /// </summary>
+    public int SeedFanout { get; set; } = 4;
+
+    /// <summary>Peers sampled as parent candidates per decision; bounds the cost with thousands of peers.</summary>
+    public int CandidateSample { get; set; } = 48;
+
+    /// <summary>Independent scheduling loops; a task always belongs to the same one.</summary>
+    public int Shards { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Failures of one parent host, decayed with <see cref="FailureHalfLife"/>, that isolate it.</summary>
+    public double IsolationFailureScore { get; set; } = 3;
+
+    public TimeSpan FailureHalfLife { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a host that failed repeatedly stays isolated.</summary>
+    public TimeSpan IsolationPeriod { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a host that sent a corrupt piece stays isolated.</summary>
+    public TimeSpan CorruptionIsolationPeriod { get; set; } = TimeSpan.FromMinutes(30);
+
+    public string? Validate()
+    {
+        if (MaxParents < 1) return "scheduler:maxParents must be at least 1";
+        if (SeedSlotsPerPeer < 1) return "scheduler:seedSlotsPerPeer must be at least 1";
+        if (SeedFanout < 1) return "scheduler:seedFanout must be at least 1";
+        if (CandidateSample < MaxParents) return "scheduler:candidateSample must be at least scheduler:maxParents";
+        if (Shards < 1) return "scheduler:shards must be at least 1";
+        return null;
+    }
+}

@@ -1,0 +1,74 @@
+namespace Dragonfly.Supernode.Scheduling;
+
+/// <summary>
+/// Decides which pieces the seed offers to a child. The seed's uplink is the scarcest link, so it hands out
+/// the rarest pieces, a few per child at a time, and only pieces the child's parents cannot give it; while
+/// a piece has ceil(downloading peers / fanout) copies in the swarm it is left to the peers. A child with no
+/// useful parent at all is offered pieces regardless, so nobody waits on peers that cannot serve.
+/// </summary>
+internal sealed class SeedOfferPolicy(SchedulerOptions options, Random random)
+{
+    public void TopUp(SchedulingTask task, SchedulingPeer child)
+    {
+        var seed = task.Seed;
+        var slots = task.KnownSlots;
+        if (!child.IsDownloading || seed.Held.Count == 0 || slots == 0)
+        {
+            return;
+        }
+        var target = Math.Max(1, (task.DownloadingPeers + options.SeedFanout - 1) / options.SeedFanout);
+        var hasUsefulParent = child.Parents.Any(p => p.Held.CountNotIn(child.Held) > 0);
+        while (child.SeedOffers.Count < options.SeedSlotsPerPeer)
+        {
+            var best = -1;
+            var bestAvailability = int.MaxValue;
+            var start = random.Next(slots);
+            for (var i = 0; i < slots; i++)
+            {
+                var k = (start + i) % slots;
+                if (!seed.Held[k] || child.Held[k] || child.SeedOffers.Contains(k) || ParentHolds(child, k))
+                {
+                    continue;
+                }
+                var availability = task.Availability(k);
+                if (hasUsefulParent && availability >= target)
+                {
+                    continue;
+                }
+                if (availability < bestAvailability)
+                {
+                    best = k;
+                    bestAvailability = availability;
+                }
+            }
+            if (best < 0)
+            {
+                return;
+            }
+            child.SeedOffers.Add(best);
+            task.AddSeedInFlight(best, 1);
+        }
+    }
+
+    /// <summary>Withdraws every offer to <paramref name="child"/>.</summary>
+    public static void Release(SchedulingTask task, SchedulingPeer child)
+    {
+        foreach (var k in child.SeedOffers)
+        {
+            task.AddSeedInFlight(k, -1);
+        }
+        child.SeedOffers.Clear();
+    }
+
+    private static bool ParentHolds(SchedulingPeer child, int piece)
+    {
+        foreach (var parent in child.Parents)
+        {
+            if (parent.Held[piece])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
