@@ -1,0 +1,57 @@
+using Dragonfly.Core.Storage;
+using Dragonfly.Hosting;
+using Dragonfly.Supernode;
+using Dragonfly.Supernode.Rpc;
+using Dragonfly.Supernode.Scheduling;
+using Dragonfly.Supernode.Seeding;
+using Dragonfly.Transfer;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("DRAGONFLY_").AddCommandLine(args);
+var options = builder.Configuration.Get<SupernodeOptions>() ?? new SupernodeOptions();
+var problems = options.Validate();
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("supernode: invalid configuration:\n  " + string.Join("\n  ", problems));
+    return 2;
+}
+builder.UseDragonflyLogging("supernode");
+builder.Services.AddSupernode(options);
+
+ListenOptions? grpcListen = null;
+ListenOptions? downloadListen = null;
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(options.ListenAddress, options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; grpcListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.DownloadPort, listen => { listen.Protocols = HttpProtocols.Http1; downloadListen = listen; });
+    kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+});
+
+var app = builder.Build();
+var store = app.Services.GetRequiredService<ContentStore>();
+var discarded = store.DiscardPartial();
+var limits = app.Services.GetRequiredService<SeedRateLimits>();
+SchedulerRpcService.Map(app);
+app.MapPieceDownload(id => store.TryGet(id), limits.Upload);
+app.MapGet("/healthz", () => Results.Text("ok\n"));
+app.MapGet("/readyz", () => Results.Text("ok\n"));
+
+await app.StartAsync();
+var seed = app.Services.GetRequiredService<CdnSeed>();
+var grpcPort = grpcListen!.IPEndPoint!.Port;
+var downloadPort = downloadListen!.IPEndPoint!.Port;
+seed.Host.DownloadPort = downloadPort;
+app.Logger.LogInformation(
+    "Supernode {HostId} listening: scheduler gRPC {ListenIp}:{GrpcPort}, pieces {ListenIp}:{DownloadPort}, data {DataDir} ({Discarded} partial tasks discarded)",
+    seed.Host.Id, options.ListenIp, grpcPort, options.ListenIp, downloadPort, store.RootDirectory, discarded);
+await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object>
+{
+    ["pid"] = Environment.ProcessId,
+    ["grpcPort"] = grpcPort,
+    ["downloadPort"] = downloadPort,
+    ["hostId"] = seed.Host.Id,
+}, app.Lifetime.ApplicationStopping);
+await app.WaitForShutdownAsync();
+await seed.DisposeAsync();
+return 0;

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dragonfly.Core;
+using Dragonfly.Core.Pieces;
+using Dragonfly.Core.RateLimiting;
+using Dragonfly.Core.Storage;
+using Dragonfly.Protocol.V1;
+using Dragonfly.Supernode.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace Dragonfly.Supernode.Seeding;
+
+/// <summary>
+/// The CDN seed: the only component that reads from sources. One fetch per task, cut into pieces, each
+/// hashed and stored on disk and announced at once, so peers start while the fetch is still running.
+/// </summary>
+public sealed partial class CdnSeed(
+    SupernodeOptions options,
+    ContentStore store,
+    HttpClient sourceClient,
+    SeedRateLimits limits,
+    ILogger<CdnSeed> logger) : ISeed, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<TaskId, Task> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public HostInfo Host { get; } = new()
+    {
+        Id = options.EffectiveHostId,
+        Ip = options.EffectiveAdvertiseIp,
+        Hostname = Environment.MachineName,
+        DownloadPort = options.DownloadPort,
+        Location = options.Location,
+    };
+
+    /// <summary>Back-to-source fetches started since the process began (one per task attempt).</summary>
+    public int FetchesStarted => _fetchesStarted;
+
+    private int _fetchesStarted;
+
+    public SeedSnapshot? TryGetCompleted(TaskId taskId) =>
+        store.TryGet(taskId) is { IsComplete: true } content
+            ? new SeedSnapshot(content.ContentLength, content.PieceSize, content.HeldPieces(), content.ContentDigest)
+            : null;
+
+    public void StartFetch(TaskId taskId, ContentKey key, IReadOnlyDictionary<string, string> headers, ISeedObserver observer)
+    {
+        var fetch = new Task<Task>(() => FetchAsync(taskId, key, headers, observer, _stopping.Token));
+        if (!_running.TryAdd(taskId, fetch.Unwrap()))
+        {
+            LogAlreadyFetching(taskId);
+            return;
+        }
+        Interlocked.Increment(ref _fetchesStarted);
+        fetch.Start(TaskScheduler.Default);
+    }
+
+    private async Task FetchAsync(TaskId taskId, ContentKey key, IReadOnlyDictionary<string, string> headers, ISeedObserver observer, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = taskId.Value });
+        StoredContent? content = null;
+        try
+        {
+            store.Delete(taskId);
+            content = store.GetOrCreate(taskId);
+            using var request = SourceRequest.Create(key, headers);
+            using var response = await sourceClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var expected = string.IsNullOrEmpty(key.Range) ? HttpStatusCode.OK : HttpStatusCode.PartialContent;
+            if (response.StatusCode != expected)
+            {
+                var why = response.IsSuccessStatusCode
+                    ? $"source answered {(int)response.StatusCode} to a range request for {key.Url}; it must answer 206"
+                    : $"source answered {(int)response.StatusCode} {response.ReasonPhrase} for {key.Url}";
+                Fail(observer, taskId, content, (int)response.StatusCode, why);
+                return;
+            }
+            var length = response.Content.Headers.ContentLength ?? -1;
+            var pieceSize = PieceSizePolicy.PieceSizeFor(length);
+            if (length >= 0)
+            {
+                content.SetLayout(length, pieceSize);
+                observer.LayoutKnown(taskId, length, pieceSize);
+            }
+            LogFetching(key.Url, length);
+            using var cutter = new PieceCutter(content, pieceSize);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var digest = await cutter.CopyAsync(body, [limits.BackToSource], piece => observer.PieceStored(taskId, piece), cancellationToken);
+            if (length >= 0 && cutter.Written != length)
+            {
+                Fail(observer, taskId, content, 0, $"source closed the connection after {cutter.Written} of {length} bytes");
+                return;
+            }
+            if (!string.IsNullOrEmpty(key.Digest) && digest.ToString() != key.Digest)
+            {
+                Fail(observer, taskId, content, 0, $"content from {key.Url} has digest {digest}, but {key.Digest} was expected");
+                return;
+            }
+            await content.CompleteAsync(cutter.Written, digest.ToString(), cancellationToken);
+            LogCompleted(cutter.Written, digest.ToString());
+            observer.Completed(taskId, cutter.Written, digest.ToString());
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Every failure must reach the scheduler, or peers would wait on a fetch that is gone.
+            LogFetchError(e, key.Url);
+            Fail(observer, taskId, content, 0, $"fetching {key.Url} failed: {e.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            content?.Discard();
+        }
+        finally
+        {
+            _running.TryRemove(taskId, out _);
+        }
+    }
+
+    private void Fail(ISeedObserver observer, TaskId taskId, StoredContent? content, int status, string error)
+    {
+        LogFailed(status, error);
+        content?.Discard();
+        observer.Failed(taskId, status, error);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_running.Values);
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seed fetching {Url} ({ContentLength} bytes)")]
+    private partial void LogFetching(string url, long contentLength);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seed stored {ContentLength} bytes, {Digest}")]
+    private partial void LogCompleted(long contentLength, string digest);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seed fetch failed (source status {SourceStatus}): {Error}")]
+    private partial void LogFailed(int sourceStatus, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seed fetch of {Url} threw")]
+    private partial void LogFetchError(Exception exception, string url);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId} is already being fetched")]
+    private partial void LogAlreadyFetching(TaskId taskId);
+}

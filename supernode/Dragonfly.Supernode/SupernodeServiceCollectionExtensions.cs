@@ -1,0 +1,53 @@
+using System.Net;
+using Dragonfly.Core;
+using Dragonfly.Core.RateLimiting;
+using Dragonfly.Core.Storage;
+using Dragonfly.Grpc;
+using Dragonfly.Supernode.Rpc;
+using Dragonfly.Supernode.Scheduling;
+using Dragonfly.Supernode.Seeding;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dragonfly.Supernode;
+
+public static class SupernodeServiceCollectionExtensions
+{
+    public static IServiceCollection AddSupernode(this IServiceCollection services, SupernodeOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(options.Scheduler);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ContentStore(
+            new ContentStoreOptions { Directory = options.DataDir, ReservedFreeBytes = ByteSize.Parse(options.ReservedFreeSpace) },
+            sp.GetRequiredService<ILogger<ContentStore>>()));
+        services.AddSingleton(new SeedRateLimits(
+            new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit)),
+            new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit))));
+        services.AddSingleton(sp => new CdnSeed(
+            options,
+            sp.GetRequiredService<ContentStore>(),
+            CreateSourceClient(),
+            sp.GetRequiredService<SeedRateLimits>(),
+            sp.GetRequiredService<ILogger<CdnSeed>>()));
+        services.AddSingleton<ISeed>(sp => sp.GetRequiredService<CdnSeed>());
+        services.AddSingleton<HostHealth>();
+        services.AddSingleton<IParentEvaluator, DefaultParentEvaluator>();
+        services.AddSingleton<Scheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Scheduler>());
+        services.AddSingleton<SchedulerRpcService>();
+        services.AddGrpcWire();
+        return services;
+    }
+
+    /// <summary>The client for sources: follows redirects (registries redirect blobs to object stores), never decompresses.</summary>
+    private static HttpClient CreateSourceClient() =>
+        new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            UseCookies = false,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+}
