@@ -1,0 +1,64 @@
+using System.Net;
+using Dragonfly.Core;
+using Dragonfly.Core.RateLimiting;
+using Dragonfly.Core.Storage;
+using Dragonfly.Grpc;
+using Dragonfly.PeerDaemon.Download;
+using Dragonfly.PeerDaemon.Rpc;
+using Dragonfly.PeerDaemon.Scheduling;
+using Dragonfly.Protocol.V1;
+using Dragonfly.Transfer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dragonfly.PeerDaemon;
+
+public static class PeerDaemonServiceCollectionExtensions
+{
+    public static IServiceCollection AddPeerDaemon(this IServiceCollection services, PeerDaemonOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(options.Download);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ContentStore(
+            new ContentStoreOptions { Directory = options.DataDir, ReservedFreeBytes = ByteSize.Parse(options.ReservedFreeSpace) },
+            sp.GetRequiredService<ILogger<ContentStore>>()));
+        services.AddSingleton(sp => new HostRateLimits(
+            new ByteRateLimiter(ByteSize.Parse(options.DownloadRateLimit), sp.GetRequiredService<TimeProvider>()),
+            new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit), sp.GetRequiredService<TimeProvider>()),
+            new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit), sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(_ => new SupernodeSelector(options.SupernodeAddresses));
+        services.AddSingleton(new HostInfo
+        {
+            Id = options.EffectiveHostId,
+            Ip = options.EffectiveAdvertiseIp,
+            Hostname = Environment.MachineName,
+            DownloadPort = options.UploadPort,
+            Location = options.Location,
+        });
+        services.AddSingleton(sp => new DownloadEnvironment(
+            options.Download,
+            sp.GetRequiredService<ContentStore>(),
+            sp.GetRequiredService<HostRateLimits>(),
+            new PieceFetcher(PieceFetcher.CreateHttpClient(options.Download.MaxPiecesPerParent), sp.GetRequiredService<TimeProvider>()),
+            CreateSourceClient(),
+            sp.GetRequiredService<HostInfo>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<PeerTaskManager>();
+        services.AddSingleton<DaemonRpcService>();
+        services.AddHostedService<HostAnnouncer>();
+        services.AddGrpcWire();
+        return services;
+    }
+
+    private static HttpClient CreateSourceClient() =>
+        new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            UseCookies = false,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Dragonfly.Core.Storage;
+using Dragonfly.Hosting;
+using Dragonfly.PeerDaemon;
+using Dragonfly.PeerDaemon.Download;
+using Dragonfly.PeerDaemon.Rpc;
+using Dragonfly.Protocol.V1;
+using Dragonfly.Transfer;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("DRAGONFLY_").AddCommandLine(args);
+var options = builder.Configuration.Get<PeerDaemonOptions>() ?? new PeerDaemonOptions();
+var problems = options.Validate();
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("peer-daemon: invalid configuration:\n  " + string.Join("\n  ", problems));
+    return 2;
+}
+builder.UseDragonflyLogging("peer-daemon");
+builder.Services.AddPeerDaemon(options);
+
+ListenOptions? apiListen = null;
+ListenOptions? uploadListen = null;
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(IPAddress.Parse(options.LocalApiIp), options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; apiListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.UploadPort, listen => { listen.Protocols = HttpProtocols.Http1; uploadListen = listen; });
+    kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+});
+
+var app = builder.Build();
+var store = app.Services.GetRequiredService<ContentStore>();
+var discarded = store.DiscardPartial();
+var limits = app.Services.GetRequiredService<HostRateLimits>();
+DaemonRpcService.Map(app);
+app.MapPieceDownload(id => store.TryGet(id), limits.Upload);
+app.MapGet("/healthz", () => Results.Text("ok\n"));
+app.MapGet("/readyz", () => Results.Text("ok\n"));
+
+await app.StartAsync();
+var host = app.Services.GetRequiredService<HostInfo>();
+var apiPort = apiListen!.IPEndPoint!.Port;
+var uploadPort = uploadListen!.IPEndPoint!.Port;
+host.DownloadPort = uploadPort;
+app.Logger.LogInformation(
+    "Peer daemon {HostId} listening: local API {ApiIp}:{ApiPort}, pieces {ListenIp}:{UploadPort}, supernodes {Supernodes}, data {DataDir} ({Discarded} partial tasks discarded)",
+    host.Id, options.LocalApiIp, apiPort, options.ListenIp, uploadPort, options.Supernodes, store.RootDirectory, discarded);
+await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object>
+{
+    ["pid"] = Environment.ProcessId,
+    ["grpcPort"] = apiPort,
+    ["uploadPort"] = uploadPort,
+    ["hostId"] = host.Id,
+}, app.Lifetime.ApplicationStopping);
+await app.WaitForShutdownAsync();
+await app.Services.GetRequiredService<PeerTaskManager>().DisposeAsync();
+return 0;
