@@ -1,0 +1,87 @@
+using System.Net;
+
+namespace Dragonfly.LocalCluster;
+
+/// <summary>
+/// The whole system on one machine: an in-process origin, one supernode and N peer daemons as real
+/// processes, each peer on its own loopback address (127.0.0.11, .12, ...) as if on its own host.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly List<PeerHandle> _peers = [];
+    private readonly LocalClusterOptions _options;
+
+    private LocalCluster(LocalClusterOptions options, OriginServer origin)
+    {
+        _options = options;
+        Origin = origin;
+    }
+
+    public OriginServer Origin { get; }
+
+    public ComponentProcess? Supernode { get; private set; }
+
+    public IReadOnlyList<PeerHandle> Peers => _peers;
+
+    public string SupernodeAddress { get; private set; } = "";
+
+    public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.WorkDir);
+        var origin = await OriginServer.StartAsync(options.OriginRoot, IPAddress.Parse("127.0.0.2"), options.OriginRateLimit, cancellationToken);
+        var cluster = new LocalCluster(options, origin);
+        try
+        {
+            if (options.StartSupernode)
+            {
+                cluster.Supernode = await ComponentProcess.StartAsync("supernode", ComponentBinaries.Supernode,
+                    ["--listenIp", "127.0.0.3", "--grpcPort", "0", "--downloadPort", "0", "--dataDir", Path.Combine(options.WorkDir, "supernode-data"), .. options.SupernodeArgs],
+                    options.WorkDir, options.StartTimeout, cancellationToken);
+                cluster.SupernodeAddress = $"127.0.0.3:{cluster.Supernode.Port("grpcPort")}";
+            }
+            else
+            {
+                cluster.SupernodeAddress = options.SupernodeAddress ?? throw new ArgumentException("SupernodeAddress is required without a supernode");
+            }
+            var starting = Enumerable.Range(0, options.Peers).Select(i => cluster.StartPeerAsync(i, options.PeerArgs, cancellationToken));
+            foreach (var peer in await Task.WhenAll(starting))
+            {
+                cluster._peers.Add(peer);
+            }
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<PeerHandle> StartPeerAsync(int index, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
+    {
+        var ip = $"127.0.0.{11 + index}";
+        var name = $"peer{index + 1}";
+        var process = await ComponentProcess.StartAsync(name, ComponentBinaries.PeerDaemon,
+            ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--hostId", name, "--supernodes", SupernodeAddress,
+             "--dataDir", Path.Combine(_options.WorkDir, name + "-data"), .. extraArgs],
+            _options.WorkDir, _options.StartTimeout, cancellationToken);
+        return new PeerHandle(index, ip, process);
+    }
+
+    /// <summary>Downloads <paramref name="url"/> with the real dfget through <paramref name="peer"/>.</summary>
+    public Task<DfgetResult> DfgetAsync(PeerHandle peer, Uri url, string output, IEnumerable<string>? extraArgs = null, CancellationToken cancellationToken = default) =>
+        Dfget.RunAsync(peer.ApiAddress, url.ToString(), output, extraArgs ?? [], cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var peer in _peers)
+        {
+            await peer.Process.DisposeAsync();
+        }
+        if (Supernode is not null)
+        {
+            await Supernode.DisposeAsync();
+        }
+        await Origin.DisposeAsync();
+    }
+}

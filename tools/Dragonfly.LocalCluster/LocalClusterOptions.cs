@@ -1,0 +1,27 @@
+namespace Dragonfly.LocalCluster;
+
+public sealed class LocalClusterOptions
+{
+    /// <summary>Directory for data, logs and ready files of every component.</summary>
+    public required string WorkDir { get; init; }
+
+    public int Peers { get; init; } = 4;
+
+    /// <summary>Directory the origin serves.</summary>
+    public required string OriginRoot { get; init; }
+
+    /// <summary>Origin upload cap in bytes per second; 0 is none.</summary>
+    public long OriginRateLimit { get; init; }
+
+    public bool StartSupernode { get; init; } = true;
+
+    public IReadOnlyList<string> SupernodeArgs { get; init; } = [];
+
+    /// <summary>Extra arguments for every peer daemon.</summary>
+    public IReadOnlyList<string> PeerArgs { get; init; } = [];
+
+    /// <summary>Supernode address given to peers when <see cref="StartSupernode"/> is false.</summary>
+    public string? SupernodeAddress { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using Dragonfly.Core;
+using Dragonfly.Core.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Dragonfly.LocalCluster;
+
+/// <summary>
+/// A plain HTTP file server standing in for any source: files from one directory, single Range requests,
+/// an optional upload cap, and exact counts of what it served (the figure "source egress" comes from).
+/// </summary>
+public sealed class OriginServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _root;
+    private long _bytesServed;
+    private int _requests;
+
+    private OriginServer(WebApplication app, string root, ByteRateLimiter limiter)
+    {
+        _app = app;
+        _root = root;
+        Limiter = limiter;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public ByteRateLimiter Limiter { get; }
+
+    public long BytesServed => Interlocked.Read(ref _bytesServed);
+
+    /// <summary>GET requests received.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>When set, answers every GET with this status instead of content.</summary>
+    public int? ForcedStatus { get; set; }
+
+    public Uri UrlOf(string fileName) => new(BaseAddress, fileName);
+
+    public static async Task<OriginServer> StartAsync(string root, IPAddress address, long uploadBytesPerSecond = 0, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0));
+        var app = builder.Build();
+        var origin = new OriginServer(app, Path.GetFullPath(root), new ByteRateLimiter(uploadBytesPerSecond));
+        app.MapMethods("/{**path}", ["GET", "HEAD"], origin.ServeAsync);
+        await app.StartAsync(cancellationToken);
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        origin.BaseAddress = new Uri($"http://{address}:{bound.Port}/");
+        return origin;
+    }
+
+    private async Task ServeAsync(HttpContext context, string path)
+    {
+        var isGet = HttpMethods.IsGet(context.Request.Method);
+        if (isGet)
+        {
+            Interlocked.Increment(ref _requests);
+        }
+        if (ForcedStatus is { } forced)
+        {
+            context.Response.StatusCode = forced;
+            return;
+        }
+        var file = Path.GetFullPath(Path.Combine(_root, path));
+        if (!file.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(file))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        var length = new FileInfo(file).Length;
+        long first = 0, last = length - 1;
+        if (ByteRange.TryParse(context.Request.Headers.Range.ToString(), out var range))
+        {
+            if (range.Value.First >= length)
+            {
+                context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                return;
+            }
+            (first, last) = (range.Value.First, Math.Min(range.Value.Last, length - 1));
+            context.Response.StatusCode = StatusCodes.Status206PartialContent;
+            context.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {first}-{last}/{length}");
+        }
+        context.Response.Headers.AcceptRanges = "bytes";
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = last - first + 1;
+        if (!isGet)
+        {
+            return;
+        }
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
+        stream.Position = first;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var remaining = last - first + 1;
+            while (remaining > 0)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+                await Limiter.AcquireAsync(read, context.RequestAborted);
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                Interlocked.Add(ref _bytesServed, read);
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
