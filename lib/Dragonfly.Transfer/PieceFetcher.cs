@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Dragonfly.Core;
 using Dragonfly.Core.Pieces;
@@ -86,13 +87,33 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
         }
     }
 
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress localAddress, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(localAddress, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     private PieceFetchResult Result(PieceFetchStatus status, string? detail, long started) =>
         new(status, detail, time.GetElapsedTime(started));
 
-    /// <summary>An HttpClient suited to piece traffic between hosts on a trusted network.</summary>
-    public static HttpClient CreateHttpClient(int maxConnectionsPerParent) =>
+    /// <summary>
+    /// An HttpClient suited to piece traffic between hosts. With <paramref name="localAddress"/> set,
+    /// connections leave from that address (the host's own), so parents see who is asking.
+    /// </summary>
+    public static HttpClient CreateHttpClient(int maxConnectionsPerParent, IPAddress? localAddress = null) =>
         new(new SocketsHttpHandler
         {
+            ConnectCallback = localAddress is null ? null : (context, cancellationToken) => ConnectFromAsync(localAddress, context, cancellationToken),
             MaxConnectionsPerServer = maxConnectionsPerParent,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),

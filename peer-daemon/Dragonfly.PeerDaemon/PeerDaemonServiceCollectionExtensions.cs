@@ -40,7 +40,7 @@ public static class PeerDaemonServiceCollectionExtensions
             options.Download,
             sp.GetRequiredService<ContentStore>(),
             sp.GetRequiredService<HostRateLimits>(),
-            new PieceFetcher(PieceFetcher.CreateHttpClient(options.Download.MaxPiecesPerParent), sp.GetRequiredService<TimeProvider>()),
+            new PieceFetcher(PieceFetcher.CreateHttpClient(options.Download.MaxPiecesPerParent, LocalAddressFor(options)), sp.GetRequiredService<TimeProvider>()),
             CreateSourceClient(),
             sp.GetRequiredService<HostInfo>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -51,6 +51,10 @@ public static class PeerDaemonServiceCollectionExtensions
         services.AddGrpcWire();
         return services;
     }
+
+    /// <summary>The address piece requests leave from: the listen address unless it is a wildcard.</summary>
+    private static IPAddress? LocalAddressFor(PeerDaemonOptions options) =>
+        options.ListenAddress.Equals(IPAddress.Any) || options.ListenAddress.Equals(IPAddress.IPv6Any) ? null : options.ListenAddress;
 
     private static HttpClient CreateSourceClient() =>
         new(new SocketsHttpHandler
