@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+CONFIG ?= Release
+SIZE ?= 256M
+PEERS ?= 4
+DOTNET ?= dotnet
+INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
+
+.PHONY: run test build deps deps-node clean
+
+## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
+run: build
+	SIZE=$(SIZE) PEERS=$(PEERS) $(DOTNET) tools/Dragonfly.Run/bin/$(CONFIG)/net10.0/Dragonfly.Run.dll
+
+## test: install what the tests need (only when missing), build, run every test.
+test: deps build
+	$(DOTNET) test Dragonfly.sln -c $(CONFIG) --no-build
+
+build:
+	$(DOTNET) build Dragonfly.sln -c $(CONFIG) -nologo -clp:ErrorsOnly
+
+## deps: test dependencies, idempotent. apt-get/npm run only when something is missing.
+deps: deps-node
+
+deps-node:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "installing nodejs and npm (needed by the gRPC interop tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; }
+	@[ -d $(INTEROP_DIR)/node_modules/@grpc/grpc-js ] || { \
+	  echo "installing @grpc/grpc-js for the interop tests"; \
+	  npm ci --prefix $(INTEROP_DIR) --no-audit --no-fund --loglevel=error; }
+
+clean:
+	$(DOTNET) clean Dragonfly.sln -c $(CONFIG) -nologo -v q

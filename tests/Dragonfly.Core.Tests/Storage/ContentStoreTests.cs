@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using Dragonfly.Core.Pieces;
+using Dragonfly.Core.RateLimiting;
+using Dragonfly.Core.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dragonfly.Core.Tests.Storage;
+
+public sealed class ContentStoreTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("dragonfly-store-").FullName;
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private ContentStore NewStore(long reserved = 0) =>
+        new(new ContentStoreOptions { Directory = _dir, ReservedFreeBytes = reserved }, NullLogger<ContentStore>.Instance);
+
+    private static TaskId Id(string seed) => new ContentKey("http://h/" + seed).ToTaskId();
+
+    [Test]
+    public async Task CompletedContent_SurvivesARestart()
+    {
+        var data = RandomNumberGenerator.GetBytes(10 * 1024 * 1024 + 3);
+        var id = Id("a");
+        var store = NewStore();
+        var content = store.GetOrCreate(id);
+        using (var cutter = new PieceCutter(content, PieceSizePolicy.MinPieceSize))
+        {
+            await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], _ => { }, CancellationToken.None);
+        }
+        await content.CompleteAsync(data.Length, Digest.Compute(data).ToString(), CancellationToken.None);
+        content.Dispose();
+
+        var reopened = NewStore().TryGet(id);
+
+        Assert.That(reopened, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(reopened!.IsComplete, Is.True);
+            Assert.That(reopened.ContentLength, Is.EqualTo(data.Length));
+            Assert.That(reopened.HeldPieces(), Has.Count.EqualTo(3));
+            Assert.That(reopened.ContentDigest, Is.EqualTo(Digest.Compute(data).ToString()));
+            Assert.That(reopened.IsRangeHeld(0, data.Length), Is.True);
+        });
+        var back = new byte[data.Length];
+        await reopened!.ReadAsync(0, back, CancellationToken.None);
+        Assert.That(back, Is.EqualTo(data));
+    }
+
+    [Test]
+    public async Task PartialContent_DiscardedOnRestart()
+    {
+        var id = Id("partial");
+        var content = NewStore().GetOrCreate(id);
+        content.SetLayout(8 * 1024 * 1024, PieceSizePolicy.MinPieceSize);
+        await content.WritePieceAsync(new Piece(0, 0, 4, Digest.Compute(new byte[4])), new byte[4], CancellationToken.None);
+        content.Dispose();
+
+        var store = NewStore();
+        Assert.That(store.TryGet(id), Is.Null, "partial content is never served after a restart");
+        Assert.That(store.DiscardPartial(), Is.EqualTo(1));
+        Assert.That(Directory.EnumerateDirectories(_dir, "*", SearchOption.AllDirectories).Count(d => d.EndsWith(id.Value, StringComparison.Ordinal)), Is.Zero);
+    }
+
+    [Test]
+    public void SetLayout_NotEnoughSpace_SaysHowMuchIsNeededAndFree()
+    {
+        var content = NewStore(reserved: long.MaxValue / 2).GetOrCreate(Id("big"));
+        Assert.That(() => content.SetLayout(1024, PieceSizePolicy.MinPieceSize),
+            Throws.TypeOf<InsufficientStorageException>().With.Message.Contains("not enough disk space").And.Message.Contains("is free"));
+    }
+
+    [Test]
+    public async Task IsRangeHeld_OnlyForRangesInsideHeldPieces()
+    {
+        var content = NewStore().GetOrCreate(Id("ranges"));
+        const int size = 4 * 1024 * 1024;
+        content.SetLayout(3L * size, size);
+        var piece = new byte[size];
+        await content.WritePieceAsync(new Piece(1, size, size, Digest.Compute(piece)), piece, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(content.IsRangeHeld(size, size), Is.True);
+            Assert.That(content.IsRangeHeld(size + 10, 100), Is.True);
+            Assert.That(content.IsRangeHeld(size - 1, 2), Is.False, "spills into piece 0");
+            Assert.That(content.IsRangeHeld(2L * size, 1), Is.False);
+            Assert.That(content.IsRangeHeld(0, 0), Is.False);
+            Assert.That(content.IsRangeHeld(-5, 10), Is.False);
+            Assert.That(content.IsRangeHeld(3L * size, 1), Is.False, "past the end");
+        });
+    }
+
+    [Test]
+    public async Task PieceCutter_PiecesCarryTheirOwnDigests()
+    {
+        var data = RandomNumberGenerator.GetBytes(9 * 1024 * 1024);
+        var content = NewStore().GetOrCreate(Id("cut"));
+        var pieces = new List<Piece>();
+        using var cutter = new PieceCutter(content, PieceSizePolicy.MinPieceSize);
+
+        var whole = await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], pieces.Add, CancellationToken.None);
+
+        Assert.That(whole, Is.EqualTo(Digest.Compute(data)));
+        Assert.That(pieces.Select(p => p.Size), Is.EqualTo(new[] { 4 << 20, 4 << 20, 1 << 20 }));
+        foreach (var piece in pieces)
+        {
+            Assert.That(piece.Digest, Is.EqualTo(Digest.Compute(data.AsSpan((int)piece.Offset, piece.Size))), $"piece {piece.Number}");
+            Assert.That(content.IsHeld(piece.Number), Is.True);
+        }
+    }
+}
