@@ -125,6 +125,13 @@ internal sealed partial class SchedulerShard
             {
                 MarkDirty(child);
             }
+            foreach (var hungry in task.Hungry)
+            {
+                if (hungry != peer && !hungry.Held[r.Number])
+                {
+                    MarkDirty(hungry);
+                }
+            }
         }
         if (parent is not null && parent != peer)
         {
@@ -191,6 +198,7 @@ internal sealed partial class SchedulerShard
             return;
         }
         peer.Phase = PeerPhase.Succeeded;
+        task.Hungry.Remove(peer);
         SeedOfferPolicy.Release(task, peer);
         ParentSelector.ClearParents(peer);
         foreach (var child in peer.Children)
@@ -243,6 +251,7 @@ internal sealed partial class SchedulerShard
         }
         SeedOfferPolicy.Release(task, peer);
         ParentSelector.ClearParents(peer);
+        task.Hungry.Remove(peer);
         foreach (var child in peer.Children)
         {
             child.Parents.Remove(peer);

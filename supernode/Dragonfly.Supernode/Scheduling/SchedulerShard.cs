@@ -22,10 +22,12 @@ internal sealed partial class SchedulerShard
     private readonly ParentSelector _parents;
     private readonly SeedOfferPolicy _seedOffers;
     private readonly ILogger _logger;
+    private readonly SchedulerOptions _options;
 
     public SchedulerShard(SchedulerOptions options, IParentEvaluator evaluator, HostHealth health, ISeed seed, ISeedObserver seedObserver, ILogger logger, int randomSeed)
     {
         var random = new Random(randomSeed);
+        _options = options;
         _seed = seed;
         _seedObserver = seedObserver;
         _health = health;
@@ -146,10 +148,25 @@ internal sealed partial class SchedulerShard
             {
                 _parents.Select(task, peer);
                 _seedOffers.TopUp(task, peer);
+                UpdateHunger(task, peer);
             }
             peer.Outbound.TryWrite(PacketBuilder.Build(task, peer));
         }
         _dirty.Clear();
+    }
+
+    private void UpdateHunger(SchedulingTask task, SchedulingPeer peer)
+    {
+        var hungry = peer.IsDownloading
+            && (peer.Parents.Count < _options.MaxParents || !peer.Parents.Any(p => p.Held.CountNotIn(peer.Held) > 0));
+        if (hungry)
+        {
+            task.Hungry.Add(peer);
+        }
+        else
+        {
+            task.Hungry.Remove(peer);
+        }
     }
 
     private static TaskId TaskOf(SchedulingPeer peer) => peer.TaskId;

@@ -17,6 +17,12 @@ internal sealed class SchedulingTask(TaskId id, ContentKey key, IReadOnlyDiction
     public SchedulingPeer Seed { get; } = seed;
     public Dictionary<string, SchedulingPeer> Peers { get; } = [];
 
+    /// <summary>
+    /// Downloading peers short of parents (fewer than the maximum, or none holding a piece they lack):
+    /// whenever any peer gains a piece they lack, they are planned again.
+    /// </summary>
+    public HashSet<SchedulingPeer> Hungry { get; } = [];
+
     public TaskState State { get; set; } = TaskState.Pending;
     public long ContentLength { get; set; } = -1;
     public int PieceSize { get; set; } = PieceSizePolicy.MinPieceSize;

@@ -1,0 +1,176 @@
+using Dragonfly.Core.Pieces;
+using Dragonfly.Protocol.V1;
+using Dragonfly.Supernode.Scheduling;
+
+namespace Dragonfly.Supernode.Tests.Scheduling;
+
+public sealed class SchedulerTests
+{
+    [Test]
+    public async Task Register_FiftyPeersAtOnce_OneSeedFetch()
+    {
+        var h = new SchedulerHarness();
+        var registrations = Enumerable.Range(0, 50).Select(i => h.Scheduler.RegisterAsync(
+            SchedulerHarness.Task(), new Dragonfly.Core.ContentKey("http://origin/blob"), new Dictionary<string, string>(),
+            $"p{i}", new HostInfo { Id = $"h{i}", Ip = "10.0.0.9", DownloadPort = 1 }, CancellationToken.None)).ToArray();
+        h.Scheduler.DrainForTesting();
+        await Task.WhenAll(registrations);
+
+        Assert.That(h.Seed.FetchesStarted, Has.Count.EqualTo(1));
+        Assert.That(registrations.Select(r => r.Result.State), Is.All.EqualTo(TaskState.Running));
+    }
+
+    [Test]
+    public async Task Register_CompletedContentInSeedCache_NoFetchAndSucceeded()
+    {
+        var h = new SchedulerHarness();
+        h.Seed.Cached[SchedulerHarness.Task()] = new SeedSnapshot(8, 4, [FakeSeed.PieceOf(0, 4), FakeSeed.PieceOf(1, 4)], null);
+
+        var response = await h.RegisterAsync("p1");
+
+        Assert.That(h.Seed.FetchesStarted, Is.Empty);
+        Assert.That(response.State, Is.EqualTo(TaskState.Succeeded));
+        Assert.That(response.ContentLength, Is.EqualTo(8));
+    }
+
+    [Test]
+    public async Task SeedPieceStored_SentToEveryPeerWithDigest_AndOfferedBySeed()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("p1");
+        h.Seed.Store(SchedulerHarness.Task(), 3L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0);
+        h.Scheduler.DrainForTesting();
+
+        var packet = h.Latest("p1")!;
+
+        Assert.That(packet.PieceCount, Is.EqualTo(3));
+        var all = packet.Pieces;
+        Assert.That(all.Select(p => p.Number), Does.Contain(0));
+        Assert.That(all.Single(p => p.Number == 0).Digest, Is.EqualTo(FakeSeed.PieceOf(0, SchedulerHarness.PieceSize).Digest.ToString()));
+        var seed = packet.Parents.Single(p => p.IsSeed);
+        Assert.That(Bitfield.FromBytes(seed.Pieces.Span)[0], Is.True, "the seed offers the only piece that exists");
+    }
+
+    [Test]
+    public async Task SeedOffers_AtMostSlotsPerPeer_RarestFirst()
+    {
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2 });
+        await h.ConnectAsync("p1");
+        await h.ConnectAsync("p2");
+        h.Seed.Store(SchedulerHarness.Task(), 8L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3, 4, 5, 6, 7);
+        h.Scheduler.DrainForTesting();
+
+        var offers1 = SeedOffers(h.Latest("p1")!);
+        var offers2 = SeedOffers(h.Latest("p2")!);
+
+        Assert.That(offers1, Has.Count.EqualTo(2));
+        Assert.That(offers2, Has.Count.EqualTo(2));
+        Assert.That(offers1.Intersect(offers2), Is.Empty, "the seed spreads different pieces over different peers");
+    }
+
+    [Test]
+    public async Task PieceFromPeer_OffersItToOtherPeers()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("p1");
+        await h.ConnectAsync("p2");
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        var offered = SeedOffers(h.Latest("p1")!).First();
+
+        h.Report("p1", offered, h.SeedPeerId);
+
+        var p1AsParent = h.Latest("p2")!.Parents.Single(p => p.PeerId == "p1");
+        Assert.That(Bitfield.FromBytes(p1AsParent.Pieces.Span)[offered], Is.True);
+    }
+
+    [Test]
+    public async Task CorruptPieceReported_ParentExcludedForGood()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("liar");
+        await h.ConnectAsync("p1");
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        foreach (var n in new[] { 0, 1, 2, 3 })
+        {
+            h.Report("liar", n, h.SeedPeerId);
+        }
+        Assert.That(h.Latest("p1")!.Parents.Select(p => p.PeerId), Does.Contain("liar"));
+
+        h.Report("p1", 0, "liar", success: false, failure: PieceFailure.DigestMismatch);
+        h.Time.Advance(TimeSpan.FromHours(1));
+        h.Report("p1", 1, h.SeedPeerId);
+
+        Assert.That(h.Latest("p1")!.Parents.Select(p => p.PeerId), Does.Not.Contain("liar"));
+        Assert.That(h.Health.IsIsolated("liar-host"), Is.False, "host isolation decays; the task-level exclusion does not");
+    }
+
+    [Test]
+    public async Task RepeatedUnreachable_IsolatesHostUntilQuietPeriodPasses()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("flaky");
+        await h.ConnectAsync("p1");
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        h.Report("flaky", 0, h.SeedPeerId);
+        h.Report("flaky", 1, h.SeedPeerId);
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Report("p1", 0, "flaky", success: false, failure: PieceFailure.Unreachable);
+        }
+
+        Assert.That(h.Health.IsIsolated("flaky-host"), Is.True);
+        Assert.That(h.Latest("p1")!.Parents.Select(p => p.PeerId), Does.Not.Contain("flaky"));
+        h.Time.Advance(h.Options.IsolationPeriod + TimeSpan.FromSeconds(1));
+        Assert.That(h.Health.IsIsolated("flaky-host"), Is.False);
+    }
+
+    [Test]
+    public async Task StreamClosedMidDownload_PeerRemovedFromChildrensParents()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("p1");
+        await h.ConnectAsync("p2");
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        h.Report("p1", 0, h.SeedPeerId);
+        Assert.That(h.Latest("p2")!.Parents.Select(p => p.PeerId), Does.Contain("p1"));
+
+        h.Scheduler.CloseStream(SchedulerHarness.Task(), "p1", h.Streams["p1"].Writer);
+        h.Scheduler.DrainForTesting();
+
+        Assert.That(h.Latest("p2")!.Parents.Select(p => p.PeerId), Does.Not.Contain("p1"));
+    }
+
+    [Test]
+    public async Task SeedFailed_PeersToldWithSourceStatus_AndNextRegistrationRetries()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("p1");
+        h.Seed.Fail(SchedulerHarness.Task(), 404, "source answered 404");
+        h.Scheduler.DrainForTesting();
+
+        var packet = h.Latest("p1")!;
+        Assert.That(packet.TaskState, Is.EqualTo(TaskState.Failed));
+        Assert.That(packet.SourceStatusCode, Is.EqualTo(404));
+        Assert.That(packet.Error, Does.Contain("404"));
+
+        await h.RegisterAsync("p2");
+        Assert.That(h.Seed.FetchesStarted, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task OpenStream_UnregisteredPeer_Refused()
+    {
+        var h = new SchedulerHarness();
+        var opened = h.Scheduler.OpenStreamAsync(SchedulerHarness.Task(), "ghost", System.Threading.Channels.Channel.CreateUnbounded<PeerPacket>().Writer, CancellationToken.None);
+        h.Scheduler.DrainForTesting();
+        Assert.That(await opened, Does.Contain("RegisterPeerTask first"));
+    }
+
+    private static List<int> SeedOffers(PeerPacket packet) =>
+        packet.Parents.Where(p => p.IsSeed).SelectMany(p => Bitfield.FromBytes(p.Pieces.Span).SetBits()).ToList();
+}
