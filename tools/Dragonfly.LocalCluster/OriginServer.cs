@@ -43,6 +43,9 @@ public sealed class OriginServer : IAsyncDisposable
     /// <summary>When set, answers every GET with this status instead of content.</summary>
     public int? ForcedStatus { get; set; }
 
+    /// <summary>When set, only requests carrying exactly this Authorization header get content; others get 401.</summary>
+    public string? RequiredAuthorization { get; set; }
+
     public Uri UrlOf(string fileName) => new(BaseAddress, fileName);
 
     public static async Task<OriginServer> StartAsync(string root, IPAddress address, long uploadBytesPerSecond = 0, CancellationToken cancellationToken = default)
@@ -69,6 +72,12 @@ public sealed class OriginServer : IAsyncDisposable
         if (ForcedStatus is { } forced)
         {
             context.Response.StatusCode = forced;
+            return;
+        }
+        if (RequiredAuthorization is not null && context.Request.Headers.Authorization.ToString() != RequiredAuthorization)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"origin\"";
             return;
         }
         var file = Path.GetFullPath(Path.Combine(_root, path));
