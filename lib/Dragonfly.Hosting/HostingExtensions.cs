@@ -1,10 +1,6 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
@@ -42,15 +38,6 @@ public static class HostingExtensions
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(config.CreateLogger(), dispose: true);
         return builder;
-    }
-
-    /// <summary>The address Kestrel actually bound for the endpoint configured on <paramref name="port"/> (0 = any).</summary>
-    public static IPEndPoint BoundEndpoint(this WebApplication app, IPAddress address, int configuredPort, int index)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("the server reports no addresses");
-        var uri = new Uri(addresses.ElementAt(index));
-        return new IPEndPoint(address, configuredPort != 0 ? configuredPort : uri.Port);
     }
 
     /// <summary>

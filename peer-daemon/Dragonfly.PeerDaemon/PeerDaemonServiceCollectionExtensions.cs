@@ -6,7 +6,6 @@ using Dragonfly.Grpc;
 using Dragonfly.PeerDaemon.Download;
 using Dragonfly.PeerDaemon.Rpc;
 using Dragonfly.PeerDaemon.Scheduling;
-using Dragonfly.Protocol.V1;
 using Dragonfly.Transfer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,21 +27,14 @@ public static class PeerDaemonServiceCollectionExtensions
             new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit), sp.GetRequiredService<TimeProvider>()),
             new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit), sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(_ => new SupernodeSelector(options.SupernodeAddresses));
-        services.AddSingleton(new HostInfo
-        {
-            Id = options.EffectiveHostId,
-            Ip = options.EffectiveAdvertiseIp,
-            Hostname = Environment.MachineName,
-            DownloadPort = options.UploadPort,
-            Location = options.Location,
-        });
+        services.AddSingleton<HostIdentity>();
         services.AddSingleton(sp => new DownloadEnvironment(
             options.Download,
             sp.GetRequiredService<ContentStore>(),
             sp.GetRequiredService<HostRateLimits>(),
             new PieceFetcher(PieceFetcher.CreateHttpClient(options.Download.MaxPiecesPerParent, LocalAddressFor(options)), sp.GetRequiredService<TimeProvider>()),
-            CreateSourceClient(),
-            sp.GetRequiredService<HostInfo>(),
+            SourceRequests.CreateClient(),
+            sp.GetRequiredService<HostIdentity>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PeerTaskManager>();
@@ -55,14 +47,4 @@ public static class PeerDaemonServiceCollectionExtensions
     /// <summary>The address piece requests leave from: the listen address unless it is a wildcard.</summary>
     private static IPAddress? LocalAddressFor(PeerDaemonOptions options) =>
         options.ListenAddress.Equals(IPAddress.Any) || options.ListenAddress.Equals(IPAddress.IPv6Any) ? null : options.ListenAddress;
-
-    private static HttpClient CreateSourceClient() =>
-        new(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = true,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            UseCookies = false,
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
 }

@@ -4,7 +4,6 @@ using Dragonfly.Hosting;
 using Dragonfly.PeerDaemon;
 using Dragonfly.PeerDaemon.Download;
 using Dragonfly.PeerDaemon.Rpc;
-using Dragonfly.Protocol.V1;
 using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -39,10 +38,10 @@ app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", () => Results.Text("ok\n"));
 
 await app.StartAsync();
-var host = app.Services.GetRequiredService<HostInfo>();
+var host = app.Services.GetRequiredService<HostIdentity>();
 var apiPort = apiListen!.IPEndPoint!.Port;
 var uploadPort = uploadListen!.IPEndPoint!.Port;
-host.DownloadPort = uploadPort;
+host.Bind(uploadPort);
 app.Logger.LogInformation(
     "Peer daemon {HostId} listening: local API {ApiIp}:{ApiPort}, pieces {ListenIp}:{UploadPort}, supernodes {Supernodes}, data {DataDir} ({Discarded} partial tasks discarded)",
     host.Id, options.LocalApiIp, apiPort, options.ListenIp, uploadPort, options.Supernodes, store.RootDirectory, discarded);

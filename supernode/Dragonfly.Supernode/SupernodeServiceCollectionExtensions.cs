@@ -1,4 +1,3 @@
-using System.Net;
 using Dragonfly.Core;
 using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
@@ -6,6 +5,7 @@ using Dragonfly.Grpc;
 using Dragonfly.Supernode.Rpc;
 using Dragonfly.Supernode.Scheduling;
 using Dragonfly.Supernode.Seeding;
+using Dragonfly.Transfer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +27,7 @@ public static class SupernodeServiceCollectionExtensions
         services.AddSingleton(sp => new CdnSeed(
             options,
             sp.GetRequiredService<ContentStore>(),
-            CreateSourceClient(),
+            SourceRequests.CreateClient(),
             sp.GetRequiredService<SeedRateLimits>(),
             sp.GetRequiredService<ILogger<CdnSeed>>()));
         services.AddSingleton<ISeed>(sp => sp.GetRequiredService<CdnSeed>());
@@ -39,15 +39,4 @@ public static class SupernodeServiceCollectionExtensions
         services.AddGrpcWire();
         return services;
     }
-
-    /// <summary>The client for sources: follows redirects (registries redirect blobs to object stores), never decompresses.</summary>
-    private static HttpClient CreateSourceClient() =>
-        new(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = true,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            UseCookies = false,
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
 }

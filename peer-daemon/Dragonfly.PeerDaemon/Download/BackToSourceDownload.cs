@@ -1,7 +1,7 @@
-using System.Net;
 using Dragonfly.Core.Pieces;
 using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
+using Dragonfly.Transfer;
 using Microsoft.Extensions.Logging;
 
 namespace Dragonfly.PeerDaemon.Download;
@@ -12,12 +12,6 @@ namespace Dragonfly.PeerDaemon.Download;
 /// </summary>
 internal sealed partial class BackToSourceDownload(DownloadEnvironment env, DownloadSpec spec, PeerTask task, ByteRateLimiter taskLimiter)
 {
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Content-Length", "Range", "Accept-Encoding",
-    };
-
     private readonly ILogger _logger = env.LoggerFactory.CreateLogger<BackToSourceDownload>();
 
     public async Task<DownloadOutcome> RunAsync(string reason, CancellationToken cancellationToken)
@@ -54,20 +48,9 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
 
     private async Task<DownloadOutcome> FetchAsync(StoredContent content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, spec.Key.Url);
-        foreach (var (name, value) in spec.Headers)
-        {
-            if (!NotForwarded.Contains(name))
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-        if (!string.IsNullOrEmpty(spec.Key.Range))
-        {
-            request.Headers.TryAddWithoutValidation("Range", spec.Key.Range);
-        }
+        using var request = SourceRequests.Create(spec.Key, spec.Headers);
         using var response = await env.SourceClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var expected = string.IsNullOrEmpty(spec.Key.Range) ? HttpStatusCode.OK : HttpStatusCode.PartialContent;
+        var expected = SourceRequests.ExpectedStatus(spec.Key);
         if (response.StatusCode != expected)
         {
             return DownloadOutcome.Failure(DownloadError.FromSourceStatus(

@@ -1,5 +1,4 @@
 using Dragonfly.Core.Storage;
-using Dragonfly.Protocol.V1;
 using Dragonfly.Transfer;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +11,6 @@ public sealed record DownloadEnvironment(
     HostRateLimits Limits,
     PieceFetcher Fetcher,
     HttpClient SourceClient,
-    HostInfo Host,
+    HostIdentity Host,
     TimeProvider Time,
     ILoggerFactory LoggerFactory);

@@ -122,7 +122,7 @@ internal sealed partial class P2PDownload
         {
             meta.Header[name] = value;
         }
-        var request = new RegisterPeerTaskRequest { Url = _spec.Key.Url, UrlMeta = meta, TaskId = _task.TaskId.Value, PeerId = _task.PeerId, Host = _env.Host };
+        var request = new RegisterPeerTaskRequest { Url = _spec.Key.Url, UrlMeta = meta, TaskId = _task.TaskId.Value, PeerId = _task.PeerId, Host = await _env.Host.GetAsync(cancellationToken) };
         var problems = new List<string>();
         foreach (var scheduler in _supernodes)
         {

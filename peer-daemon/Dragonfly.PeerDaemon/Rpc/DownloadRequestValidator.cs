@@ -34,14 +34,9 @@ internal static class DownloadRequestValidator
         {
             throw Invalid("rate_limit must not be negative");
         }
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request.UrlMeta?.Header ?? [])
+        if (HttpHeaders.TryCollect(request.UrlMeta?.Header ?? [], out var headers) is { } headerProblem)
         {
-            if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c == ':' || c > '~') || value.Any(c => c is '\r' or '\n'))
-            {
-                throw Invalid($"header '{name}' is not a valid HTTP header");
-            }
-            headers[name] = value;
+            throw Invalid(headerProblem);
         }
         return (new DownloadSpec(key, headers, request.RateLimit, request.DisableBackToSource), output);
     }

@@ -15,6 +15,7 @@ public sealed partial class HostAnnouncer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var host = await env.Host.GetAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (var supernode in supernodes.All)
@@ -23,7 +24,7 @@ public sealed partial class HostAnnouncer(
                 {
                     var response = await supernode.AnnounceHostAsync(new AnnounceHostRequest
                     {
-                        Host = env.Host,
+                        Host = host,
                         UploadRateLimit = env.Limits.Upload.BytesPerSecond,
                         DownloadRateLimit = env.Limits.Download.BytesPerSecond,
                     }, new CallOptions(Deadline: time.GetUtcNow().UtcDateTime + CallTimeout, CancellationToken: stoppingToken));

@@ -47,16 +47,8 @@ internal static class SchedulerRequestValidator
     /// <summary>The headers to forward to the source, names compared case-insensitively (last one wins).</summary>
     public static IReadOnlyDictionary<string, string> Headers(UrlMeta? meta)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in meta?.Header ?? [])
-        {
-            if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c == ':' || c > '~') || value.Any(c => c is '\r' or '\n'))
-            {
-                throw Invalid($"header '{Truncate(name)}' is not a valid HTTP header");
-            }
-            headers[name] = value;
-        }
-        return headers;
+        var problem = HttpHeaders.TryCollect(meta?.Header ?? [], out var headers);
+        return problem is null ? headers : throw Invalid(problem);
     }
 
     public static TaskId ParseTaskId(string text) =>

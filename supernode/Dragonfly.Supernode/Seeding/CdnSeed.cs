@@ -6,6 +6,7 @@ using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
 using Dragonfly.Protocol.V1;
 using Dragonfly.Supernode.Scheduling;
+using Dragonfly.Transfer;
 using Microsoft.Extensions.Logging;
 
 namespace Dragonfly.Supernode.Seeding;
@@ -63,9 +64,9 @@ public sealed partial class CdnSeed(
         {
             store.Delete(taskId);
             content = store.GetOrCreate(taskId);
-            using var request = SourceRequest.Create(key, headers);
+            using var request = SourceRequests.Create(key, headers);
             using var response = await sourceClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var expected = string.IsNullOrEmpty(key.Range) ? HttpStatusCode.OK : HttpStatusCode.PartialContent;
+            var expected = SourceRequests.ExpectedStatus(key);
             if (response.StatusCode != expected)
             {
                 var why = response.IsSuccessStatusCode

@@ -1,0 +1,49 @@
+using System.Net;
+using Dragonfly.Core;
+
+namespace Dragonfly.Transfer;
+
+/// <summary>
+/// Requests to a source (an origin or registry), made the same way by the seed and by a peer that goes back to
+/// the source: the user's headers (auth, cookies) pass, hop-by-hop ones do not; redirects are followed
+/// (registries redirect blobs to object stores) and nothing is decompressed.
+/// </summary>
+public static class SourceRequests
+{
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "TE", "Trailer",
+        "Transfer-Encoding", "Upgrade", "Content-Length", "Range", "Accept-Encoding",
+    };
+
+    public static HttpRequestMessage Create(ContentKey key, IReadOnlyDictionary<string, string> headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, key.Url);
+        foreach (var (name, value) in headers)
+        {
+            if (!NotForwarded.Contains(name))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        if (!string.IsNullOrEmpty(key.Range))
+        {
+            request.Headers.TryAddWithoutValidation("Range", key.Range);
+        }
+        return request;
+    }
+
+    /// <summary>The status a source must answer with: 200, or 206 for a ranged task.</summary>
+    public static HttpStatusCode ExpectedStatus(ContentKey key) =>
+        string.IsNullOrEmpty(key.Range) ? HttpStatusCode.OK : HttpStatusCode.PartialContent;
+
+    public static HttpClient CreateClient() =>
+        new(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            UseCookies = false,
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
+}
