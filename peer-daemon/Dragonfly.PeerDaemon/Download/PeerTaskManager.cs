@@ -52,7 +52,7 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
         {
             var taskLimiter = spec.RateLimit > 0 ? new ByteRateLimiter(spec.RateLimit, env.Time) : ByteRateLimiter.Unlimited;
             LogStarting(spec.Key.Url);
-            var p2p = await new P2PDownload(env, spec, peerTask, supernodes.For(spec.TaskId), taskLimiter).RunAsync(cancellationToken);
+            var p2p = await RunP2PAsync(spec, peerTask, taskLimiter, cancellationToken);
             var outcome = p2p.Done;
             if (outcome is null)
             {
@@ -80,6 +80,23 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
         }
     }
 
+    /// <summary>
+    /// The P2P path. A fault in it (a bug, a disk error while verifying) is logged and turns into a fallback:
+    /// a pull never fails because of P2P when the source could serve it.
+    /// </summary>
+    private async Task<P2POutcome> RunP2PAsync(DownloadSpec spec, PeerTask peerTask, ByteRateLimiter taskLimiter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await new P2PDownload(env, spec, peerTask, supernodes.For(spec.TaskId), taskLimiter).RunAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogP2PFault(e);
+            return P2POutcome.Fallback($"the P2P download failed unexpectedly: {e.Message}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
@@ -91,6 +108,9 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
         await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopping.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "P2P download faulted; going to the source")]
+    private partial void LogP2PFault(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Downloading {Url}")]
     private partial void LogStarting(string url);
