@@ -49,6 +49,8 @@ public sealed class PeerDaemonOptions
 
     public DownloadOptions Download { get; set; } = new();
 
+    public Mirror.MirrorOptions Mirror { get; set; } = new();
+
     public IPAddress ListenAddress => IPAddress.Parse(ListenIp);
 
     public string EffectiveAdvertiseIp =>
@@ -88,6 +90,7 @@ public sealed class PeerDaemonOptions
             if (!ByteSize.TryParse(value, out _)) problems.Add($"{key} '{value}' is not a size; write e.g. 0, 512K, 100M or 1G");
         }
         problems.AddRange(Download.Validate());
+        problems.AddRange(Mirror.Validate());
         return problems;
     }
 }

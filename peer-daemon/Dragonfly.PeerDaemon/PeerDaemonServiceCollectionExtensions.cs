@@ -3,7 +3,9 @@ using Dragonfly.Core;
 using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
 using Dragonfly.Grpc;
+using Dragonfly.Oci;
 using Dragonfly.PeerDaemon.Download;
+using Dragonfly.PeerDaemon.Mirror;
 using Dragonfly.PeerDaemon.Rpc;
 using Dragonfly.PeerDaemon.Scheduling;
 using Dragonfly.Transfer;
@@ -39,6 +41,18 @@ public static class PeerDaemonServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PeerTaskManager>();
         services.AddSingleton<DaemonRpcService>();
+        services.AddSingleton(options.Mirror);
+        services.AddSingleton<UpstreamResolver>();
+        services.AddSingleton(sp => new BearerTokenSource(SourceRequests.CreateClient(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new UpstreamClient(
+            SourceRequests.CreateClient(), sp.GetRequiredService<BearerTokenSource>(), options.Mirror,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UpstreamClient>>()));
+        services.AddSingleton<BlobAccessGuard>();
+        services.AddSingleton<RegistryMirror>();
+        services.AddSingleton(sp => new FileProxy(
+            options.Mirror, sp.GetRequiredService<PeerTaskManager>(),
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = Timeout.InfiniteTimeSpan },
+            sp.GetRequiredService<ILogger<FileProxy>>()));
         services.AddHostedService<HostAnnouncer>();
         services.AddGrpcWire();
         return services;

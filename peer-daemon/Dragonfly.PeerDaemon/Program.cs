@@ -3,6 +3,7 @@ using Dragonfly.Core.Storage;
 using Dragonfly.Hosting;
 using Dragonfly.PeerDaemon;
 using Dragonfly.PeerDaemon.Download;
+using Dragonfly.PeerDaemon.Mirror;
 using Dragonfly.PeerDaemon.Rpc;
 using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -21,10 +22,15 @@ builder.Services.AddPeerDaemon(options);
 
 ListenOptions? apiListen = null;
 ListenOptions? uploadListen = null;
+ListenOptions? mirrorListen = null;
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(IPAddress.Parse(options.LocalApiIp), options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; apiListen = listen; });
     kestrel.Listen(options.ListenAddress, options.UploadPort, listen => { listen.Protocols = HttpProtocols.Http1; uploadListen = listen; });
+    if (options.Mirror.Enabled)
+    {
+        kestrel.Listen(IPAddress.Parse(options.Mirror.ListenIp), options.Mirror.Port, listen => { listen.Protocols = HttpProtocols.Http1; mirrorListen = listen; });
+    }
     kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
 });
 
@@ -32,6 +38,15 @@ var app = builder.Build();
 var store = app.Services.GetRequiredService<ContentStore>();
 var discarded = store.DiscardPartial();
 var limits = app.Services.GetRequiredService<HostRateLimits>();
+var mirrorPort = -1;
+if (options.Mirror.Enabled)
+{
+    var mirror = app.Services.GetRequiredService<RegistryMirror>();
+    var proxy = app.Services.GetRequiredService<FileProxy>();
+    app.MapWhen(
+        context => context.Connection.LocalPort == Volatile.Read(ref mirrorPort),
+        branch => branch.Run(context => FileProxy.IsProxyRequest(context) ? proxy.HandleAsync(context) : mirror.HandleAsync(context)));
+}
 DaemonRpcService.Map(app);
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload);
 app.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -41,15 +56,17 @@ await app.StartAsync();
 var host = app.Services.GetRequiredService<HostIdentity>();
 var apiPort = apiListen!.IPEndPoint!.Port;
 var uploadPort = uploadListen!.IPEndPoint!.Port;
+Volatile.Write(ref mirrorPort, mirrorListen?.IPEndPoint?.Port ?? -1);
 host.Bind(uploadPort);
 app.Logger.LogInformation(
-    "Peer daemon {HostId} listening: local API {ApiIp}:{ApiPort}, pieces {ListenIp}:{UploadPort}, supernodes {Supernodes}, data {DataDir} ({Discarded} partial tasks discarded)",
-    host.Id, options.LocalApiIp, apiPort, options.ListenIp, uploadPort, options.Supernodes, store.RootDirectory, discarded);
+    "Peer daemon {HostId} listening: local API {ApiIp}:{ApiPort}, pieces {ListenIp}:{UploadPort}, mirror {MirrorIp}:{MirrorPort}, supernodes {Supernodes}, data {DataDir} ({Discarded} partial tasks discarded)",
+    host.Id, options.LocalApiIp, apiPort, options.ListenIp, uploadPort, options.Mirror.ListenIp, mirrorPort, options.Supernodes, store.RootDirectory, discarded);
 await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object>
 {
     ["pid"] = Environment.ProcessId,
     ["grpcPort"] = apiPort,
     ["uploadPort"] = uploadPort,
+    ["mirrorPort"] = mirrorPort,
     ["hostId"] = host.Id,
 }, app.Lifetime.ApplicationStopping);
 await app.WaitForShutdownAsync();

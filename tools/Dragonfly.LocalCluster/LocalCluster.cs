@@ -62,7 +62,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var ip = $"127.0.0.{11 + index}";
         var name = $"peer{index + 1}";
         var process = await ComponentProcess.StartAsync(name, ComponentBinaries.PeerDaemon,
-            ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--hostId", name, "--supernodes", SupernodeAddress,
+            ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--mirror:listenIp", ip, "--mirror:port", "0", "--hostId", name, "--supernodes", SupernodeAddress,
              "--dataDir", Path.Combine(_options.WorkDir, name + "-data"), .. extraArgs],
             _options.WorkDir, _options.StartTimeout, cancellationToken);
         return new PeerHandle(index, ip, process);

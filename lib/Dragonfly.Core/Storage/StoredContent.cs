@@ -142,6 +142,28 @@ public sealed class StoredContent : IDisposable
         }
     }
 
+    /// <summary>How many bytes from <paramref name="offset"/> on lie in consecutive held pieces (0 when none).</summary>
+    public long HeldRunFrom(long offset)
+    {
+        lock (_gate)
+        {
+            if (offset < 0 || (ContentLength >= 0 && offset >= ContentLength))
+            {
+                return 0;
+            }
+            var run = 0L;
+            for (var n = (int)(offset / PieceSize); _held[n] && _pieces.TryGetValue(n, out var piece); n++)
+            {
+                run = piece.End - offset;
+                if (ContentLength >= 0 && piece.End >= ContentLength)
+                {
+                    break;
+                }
+            }
+            return Math.Max(0, run);
+        }
+    }
+
     public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
         RandomAccess.ReadAsync(ReadableHandle(), buffer, offset, cancellationToken);
 

@@ -20,6 +20,7 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         env.Store.Delete(task.TaskId);
         task.ResetCompleted();
         var content = env.Store.GetOrCreate(task.TaskId);
+        task.Attach(content);
         try
         {
             var outcome = await FetchAsync(content, cancellationToken);

@@ -73,6 +73,7 @@ internal sealed partial class P2PDownload
         }
         _env.Store.Delete(_task.TaskId);
         _content = _env.Store.GetOrCreate(_task.TaskId);
+        _task.Attach(_content);
         using var call = scheduler.SyncPieces(new CallOptions(CancellationToken: cancellationToken));
         try
         {

@@ -33,6 +33,7 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
             var peerTask = new PeerTask(spec.TaskId, $"{env.Host.Id}-{spec.TaskId.Value[..12]}-{Guid.NewGuid().ToString("N")[..8]}", env.Time);
             if (env.Store.TryGet(spec.TaskId) is { IsComplete: true } cached)
             {
+                peerTask.Attach(cached);
                 peerTask.SetContentLength(cached.ContentLength);
                 peerTask.AddCompleted(cached.ContentLength);
                 peerTask.Traffic.AddLocalCache(cached.ContentLength);
@@ -41,6 +42,7 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
             }
             _running[spec.TaskId] = peerTask;
             peerTask.Completion = Task.Run(() => RunAsync(spec, peerTask, _stopping.Token), CancellationToken.None);
+            peerTask.Completion.ContinueWith(_ => peerTask.Pulse(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return peerTask;
         }
     }

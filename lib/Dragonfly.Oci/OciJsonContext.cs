@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Dragonfly.Oci;
+
+[JsonSerializable(typeof(OciError.ErrorBody))]
+[JsonSerializable(typeof(TokenResponse))]
+internal sealed partial class OciJsonContext : JsonSerializerContext;

@@ -1,0 +1,103 @@
+using System.Buffers;
+using Dragonfly.Core.Storage;
+
+namespace Dragonfly.PeerDaemon.Download;
+
+/// <summary>
+/// Streams a byte range of a running (or finished) download to a caller as soon as the pieces holding it are
+/// verified and written, in order. The content's last piece is held back until the whole content has been
+/// checked against its digest, so a caller never receives a complete body that is wrong.
+/// </summary>
+public static class PeerTaskReader
+{
+    private const int ChunkSize = 1024 * 1024;
+
+    /// <summary>Waits until the content length is known; the error when the download failed first.</summary>
+    public static async Task<(long Length, DownloadError? Error)> WaitForLengthAsync(PeerTask task, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = task.Changed;
+            if (task.ContentLength >= 0 && task.Content is not null)
+            {
+                return (task.ContentLength, null);
+            }
+            if (task.Completion.IsCompleted)
+            {
+                var outcome = await task.Completion;
+                return outcome.Error is { } error ? (-1, error) : (outcome.Content!.ContentLength, null);
+            }
+            await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes from <paramref name="offset"/> to <paramref name="destination"/>.
+    /// Returns how many bytes were written and, when the download failed before the range was complete, why.
+    /// </summary>
+    public static async Task<(long Written, DownloadError? Error)> CopyAsync(PeerTask task, long offset, long length, Stream destination, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var position = offset;
+        var end = offset + length;
+        try
+        {
+            while (position < end)
+            {
+                var changed = task.Changed;
+                var content = task.Content;
+                var finished = task.Completion.IsCompleted;
+                if (finished)
+                {
+                    var outcome = await task.Completion;
+                    if (outcome.Error is { } error)
+                    {
+                        return (position - offset, error);
+                    }
+                    content = outcome.Content;
+                }
+                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished), end - position);
+                if (available <= 0)
+                {
+                    await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
+                    continue;
+                }
+                try
+                {
+                    while (available > 0)
+                    {
+                        var read = await content!.ReadAsync(position, buffer.AsMemory(0, (int)Math.Min(ChunkSize, available)), cancellationToken);
+                        if (read == 0)
+                        {
+                            throw new IOException($"task {task.TaskId} ended at {position} bytes on disk although its pieces up to {position + available} are held");
+                        }
+                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                        position += read;
+                        available -= read;
+                    }
+                }
+                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && !ReferenceEquals(task.Content, content))
+                {
+                    // The download started over into new content (a fallback to the source); continue from there.
+                }
+            }
+            return (position - offset, null);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Held bytes from <paramref name="position"/> on that may go out now.</summary>
+    private static long Sendable(StoredContent content, long position, bool finished)
+    {
+        var run = content.HeldRunFrom(position);
+        if (finished || run <= 0 || content.ContentLength <= 0)
+        {
+            return run;
+        }
+        var lastPieceStart = (content.ContentLength - 1) / content.PieceSize * content.PieceSize;
+        return Math.Min(run, lastPieceStart - position);
+    }
+}

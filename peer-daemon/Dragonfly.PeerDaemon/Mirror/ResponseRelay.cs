@@ -1,0 +1,46 @@
+using Dragonfly.Oci;
+using Microsoft.AspNetCore.Http;
+
+namespace Dragonfly.PeerDaemon.Mirror;
+
+/// <summary>Writes an upstream's response, or a spec-shaped error, to the client.</summary>
+public static class ResponseRelay
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+    };
+
+    /// <summary>Status, end-to-end headers (exact Content-Length, Content-Type, Docker-Content-Digest) and, unless a HEAD, the body.</summary>
+    public static async Task RelayAsync(HttpResponseMessage message, HttpContext context, CancellationToken cancellationToken)
+    {
+        var response = context.Response;
+        response.StatusCode = (int)message.StatusCode;
+        foreach (var (name, values) in message.Headers.Concat(message.Content.Headers))
+        {
+            if (!HopByHop.Contains(name))
+            {
+                response.Headers[name] = values.ToArray();
+            }
+        }
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await using var body = await message.Content.ReadAsStreamAsync(cancellationToken);
+            await body.CopyToAsync(response.Body, cancellationToken);
+        }
+    }
+
+    public static async Task WriteErrorAsync(HttpContext context, OciError error)
+    {
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+        var body = error.ToJson();
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Dragonfly.LocalCluster.Registry;
+
+namespace Dragonfly.IntegrationTests.Registry;
+
+/// <summary>Real clients (containerd, skopeo, dockerd) pulling from a real docker-registry through peer daemons' mirrors.</summary>
+[TestFixture]
+public sealed class ContainerdMirrorTests : MirrorFixture
+{
+    [Test]
+    public async Task Ctr_ThreeNodesPullIndexThroughTheirMirrors_ImagesCompleteAndEachLayerLeavesRegistryOnce()
+    {
+        var registry = await StartRegistryAsync("registry");
+        var image = await PushImageAsync(registry, "demo/app", [1 << 20, 6 << 20, 70L << 20], twoPlatforms: true);
+        var cluster = await StartClusterAsync(3, peerArgs: ["--mirror:registries:0", "http://" + registry.Host]);
+        var nodes = new List<(Containerd Containerd, string HostsDir)>();
+        foreach (var peer in cluster.Peers)
+        {
+            var containerd = Own(await Containerd.StartAsync(Path.Combine(WorkDir, "ctr-" + peer.Name), TestTimeout.Token));
+            var hostsDir = Path.Combine(WorkDir, "certs-" + peer.Name);
+            Containerd.WriteHostsToml(hostsDir, registry.Host, "http://" + registry.Host, ["http://" + peer.MirrorAddress]);
+            nodes.Add((containerd, hostsDir));
+        }
+
+        var pulls = await Task.WhenAll(nodes.Select(n => n.Containerd.PullAsync(registry.Reference("demo/app:v1"), n.HostsDir, allPlatforms: true, cancellationToken: TestTimeout.Token)));
+
+        foreach (var pull in pulls)
+        {
+            pull.ThrowIfFailed("ctr images pull through the mirror");
+        }
+        foreach (var (containerd, _) in nodes)
+        {
+            Assert.That(await containerd.ContentDigestsAsync(TestTimeout.Token), Is.SupersetOf(image.AllBlobs.Select(b => b.Digest)));
+        }
+        var log = await registry.AccessLogAsync(TestTimeout.Token);
+        Assert.Multiple(() =>
+        {
+            foreach (var layer in image.Layers)
+            {
+                Assert.That(registry.BlobGets(layer.Digest), Has.Count.EqualTo(1), $"GETs of layer {layer.Digest} ({layer.Size} bytes) at the registry");
+            }
+            Assert.That(BlobGetsBy(log, "containerd"), Is.Empty, "containerd fetched no blob from the registry itself");
+        });
+    }
+
+    [Test]
+    public async Task Skopeo_CopiesThroughMirror_BlobsComeFromTheMirror()
+    {
+        var registry = await StartRegistryAsync("registry");
+        var image = await PushImageAsync(registry, "demo/app", [1 << 20, 3 << 20]);
+        var cluster = await StartClusterAsync(1, peerArgs: ["--mirror:defaultRegistry", "http://" + registry.Host]);
+        var conf = Skopeo.WriteMirrorRegistriesConf(Path.Combine(WorkDir, "registries.conf"), registry.Host, cluster.Peers[0].MirrorAddress);
+
+        var copy = await Skopeo.CopyAsync("docker://" + registry.Reference("demo/app:v1"), "oci:" + Path.Combine(WorkDir, "copy") + ":v1",
+            new SkopeoCopyOptions { RegistriesConf = conf }, TestTimeout.Token);
+
+        copy.ThrowIfFailed("skopeo copy through the mirror");
+        var log = await registry.AccessLogAsync(TestTimeout.Token);
+        Assert.Multiple(() =>
+        {
+            Assert.That(BlobGetsBy(log, "skopeo"), Is.Empty, "skopeo fetched no blob from the registry itself");
+            Assert.That(log.Count(a => a.Method == "GET" && a.Path.Contains("/blobs/", StringComparison.Ordinal) && a.IsSuccess), Is.EqualTo(image.Layers.Count + 1), "each layer and the config left the registry once");
+            foreach (var layer in image.Layers)
+            {
+                Assert.That(File.ReadAllBytes(Path.Combine(WorkDir, "copy", "blobs", "sha256", layer.Digest[7..])), Is.EqualTo(BlobBytes(image, layer.Digest)));
+            }
+        });
+    }
+
+    [Test]
+    public async Task Dockerd_PullsDockerHubNamedImageViaRegistryMirror()
+    {
+        var registry = await StartRegistryAsync("registry");
+        await PushImageAsync(registry, "library/demo", [1 << 20, 2 << 20]);
+        var cluster = await StartClusterAsync(1, peerArgs: ["--mirror:defaultRegistry", "http://" + registry.Host]);
+        var containerd = Own(await Containerd.StartAsync(Path.Combine(WorkDir, "ctr"), TestTimeout.Token));
+        var dockerd = Own(await Dockerd.StartAsync(Path.Combine(WorkDir, "docker"), containerd.Socket, "http://" + cluster.Peers[0].MirrorAddress, null, TestTimeout.Token));
+
+        var pull = await dockerd.PullAsync("demo:v1", TestTimeout.Token);
+
+        pull.ThrowIfFailed("docker pull demo:v1 through the registry mirror");
+        var log = await registry.AccessLogAsync(TestTimeout.Token);
+        Assert.That(BlobGetsBy(log, "docker/"), Is.Empty, "docker fetched no blob from the registry itself");
+        Assert.That(log.Count(a => a.Method == "GET" && a.Path.Contains("/blobs/", StringComparison.Ordinal) && a.IsSuccess), Is.EqualTo(3), "two layers and the config, once each");
+    }
+
+    /// <summary>Blob GETs made with a client's own user agent. The mirror forwards User-Agent on the requests it relays
+    /// (manifests, access checks); blob bodies fetched by the P2P engine carry none.</summary>
+    private static IEnumerable<RegistryAccess> BlobGetsBy(IEnumerable<RegistryAccess> log, string userAgent) =>
+        log.Where(a => a.Method == "GET" && a.Path.Contains("/blobs/", StringComparison.Ordinal) && a.UserAgent.Contains(userAgent, StringComparison.OrdinalIgnoreCase));
+}
