@@ -5,7 +5,7 @@ PEERS ?= 4
 DOTNET ?= dotnet
 INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 
-.PHONY: run test build deps deps-node clean
+.PHONY: run run-mirror test build deps deps-node deps-registry clean
 
 ## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
 run: build
@@ -19,7 +19,16 @@ build:
 	$(DOTNET) build Dragonfly.sln -c $(CONFIG) -nologo -clp:ErrorsOnly
 
 ## deps: test dependencies, idempotent. apt-get/npm run only when something is missing.
-deps: deps-node
+deps: deps-node deps-registry
+
+## deps-registry: the real origin and clients of the mirror tests (docker-registry, skopeo, containerd, dockerd, htpasswd).
+REGISTRY_TOOLS := docker-registry skopeo ctr containerd runc dockerd htpasswd
+deps-registry:
+	@missing=""; for t in $(REGISTRY_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	[ -z "$$missing" ] || { \
+	  echo "installing registry test tools (missing:$$missing)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    docker-registry skopeo containerd runc docker.io apache2-utils; }
 
 deps-node:
 	@command -v node >/dev/null && command -v npm >/dev/null || { \
