@@ -83,6 +83,28 @@ public sealed class ContainerdMirrorTests : MirrorFixture
         Assert.That(log.Count(a => a.Method == "GET" && a.Path.Contains("/blobs/", StringComparison.Ordinal) && a.IsSuccess), Is.EqualTo(3), "two layers and the config, once each");
     }
 
+    [Test]
+    public async Task Blob_FirstBytesArriveWhileTheSeedIsStillFetching()
+    {
+        var registry = await StartRegistryAsync("registry");
+        var image = await PushImageAsync(registry, "demo/app", [24L << 20]);
+        var layer = image.Layers[0];
+        // The seed may take 4 MiB/s from the registry: the whole layer needs about 6 s.
+        var cluster = await StartClusterAsync(1, peerArgs: ["--mirror:registries:0", "http://" + registry.Host], supernodeArgs: ["--backToSourceRateLimit", "4M"]);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{cluster.Peers[0].MirrorAddress}/v2/demo/app/blobs/{layer.Digest}?ns={registry.Host}");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestTimeout.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(TestTimeout.Token);
+        var first = new byte[4 << 20];
+        await body.ReadExactlyAsync(first, TestTimeout.Token);
+        var seedFinishedBeforeFirstBytes = registry.BlobGets(layer.Digest).Count;
+        using var rest = new MemoryStream();
+        await body.CopyToAsync(rest, TestTimeout.Token);
+
+        Assert.That(seedFinishedBeforeFirstBytes, Is.Zero, "the registry had not finished sending the layer when the client got its first piece");
+        Assert.That(first.Concat(rest.ToArray()).ToArray(), Is.EqualTo(BlobBytes(image, layer.Digest)));
+    }
+
     /// <summary>Blob GETs made with a client's own user agent. The mirror forwards User-Agent on the requests it relays
     /// (manifests, access checks); blob bodies fetched by the P2P engine carry none.</summary>
     private static IEnumerable<RegistryAccess> BlobGetsBy(IEnumerable<RegistryAccess> log, string userAgent) =>
