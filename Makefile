@@ -11,6 +11,12 @@ INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 run: build
 	SIZE=$(SIZE) PEERS=$(PEERS) $(DOTNET) tools/Dragonfly.Run/bin/$(CONFIG)/net10.0/Dragonfly.Run.dll
 
+## run-mirror: a local docker-registry, a multi-layer image pulled by three containerd instances through three
+## peer daemons' mirrors, and the bytes that left the registry. Needs root. Optional: LAYERS=2M,8M,16M,32M,96M
+## (layer sizes), SIZE=1G (the image's total, layers scaled to it), PEERS=3.
+run-mirror: deps-registry build
+	$(DOTNET) tools/Dragonfly.Run/bin/$(CONFIG)/net10.0/Dragonfly.Run.dll mirror
+
 ## test: install what the tests need (only when missing), build, run every test.
 test: deps build
 	$(DOTNET) test Dragonfly.sln -c $(CONFIG) --no-build

@@ -1,6 +1,13 @@
 using System.Globalization;
 using Dragonfly.Core;
 using Dragonfly.LocalCluster;
+using Dragonfly.Run;
+
+// make run-mirror (first argument `mirror`, or MODE=mirror): the registry mirror demo, see MirrorDemo.
+if (args is ["mirror", ..] || Environment.GetEnvironmentVariable("MODE") == "mirror")
+{
+    return await MirrorDemo.RunAsync();
+}
 
 // make run [SIZE=256M] [PEERS=4]: an origin with a generated file, one supernode and PEERS peer daemons as
 // separate processes on loopback; dfget through every peer at once; every copy verified; a table of where
