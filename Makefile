@@ -5,7 +5,7 @@ PEERS ?= 4
 DOTNET ?= dotnet
 INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 
-.PHONY: run run-mirror test build deps deps-node deps-registry clean
+.PHONY: run run-mirror bench-mirror test build deps deps-node deps-registry clean
 
 ## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
 run: build
@@ -16,6 +16,10 @@ run: build
 ## (layer sizes), SIZE=1G (the image's total, layers scaled to it), PEERS=3.
 run-mirror: deps-registry build
 	$(DOTNET) tools/Dragonfly.Run/bin/$(CONFIG)/net10.0/Dragonfly.Run.dll mirror
+
+## bench-mirror: cached blob through the mirror vs straight from docker-registry, cold pull through the mirror vs direct (BLOB=1G ROUNDS=3).
+bench-mirror: deps-registry build
+	$(DOTNET) bench/Dragonfly.Bench.Mirror/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Mirror.dll
 
 ## test: install what the tests need (only when missing), build, run every test.
 test: deps build

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dragonfly.Core;
+using Dragonfly.LocalCluster;
+using Dragonfly.LocalCluster.Registry;
+
+// Two comparisons, each against a baseline measured in this same run and interleaved with it (the machine is
+// noisy): (1) a cached blob through a peer daemon's mirror vs straight from docker-registry, as throughput;
+// (2) a cold multi-layer image pull by containerd through the mirror vs direct, as time.
+var blobSize = ByteSize.Parse(Environment.GetEnvironmentVariable("BLOB") ?? "1G");
+var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", CultureInfo.InvariantCulture);
+var work = Path.Combine(Path.GetTempPath(), "dragonfly-bench-mirror-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+Directory.CreateDirectory(work);
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+var ct = stop.Token;
+await using var registry = await DockerRegistry.StartAsync(new DockerRegistryOptions { WorkDir = Path.Combine(work, "registry") }, ct);
+
+Console.WriteLine($"Pushing a {ByteSize.Format(blobSize)} single-layer image and {rounds} cold multi-layer images ...");
+var big = await OciImageBuilder.CreateAsync(Path.Combine(work, "big"), "v1", [blobSize], 7, cancellationToken: ct);
+await Skopeo.PushAsync(big.LayoutDir, "v1", registry.Reference("bench/big:v1"), null, ct);
+var coldLayers = new long[] { 4 << 20, 16 << 20, 32 << 20, 64 << 20, 8 << 20 };
+var cold = new List<(string Reference, OciImage Image)>();
+for (var i = 0; i < rounds * 2; i++)
+{
+    var image = await OciImageBuilder.CreateAsync(Path.Combine(work, "cold" + i), "v1", coldLayers, 100 + i, arch: RuntimeArch(), cancellationToken: ct);
+    await Skopeo.PushAsync(image.LayoutDir, "v1", registry.Reference($"bench/cold{i}:v1"), null, ct);
+    cold.Add((registry.Reference($"bench/cold{i}:v1"), image));
+}
+
+await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
+{
+    WorkDir = work, OriginRoot = Directory.CreateDirectory(Path.Combine(work, "origin")).FullName, Peers = 1,
+    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host],
+}, ct);
+var mirror = cluster.Peers[0].MirrorAddress;
+using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+var layer = big.Layers[0];
+var layerSize = layer.Size;
+var direct = $"{registry.BaseAddress}v2/bench/big/blobs/{layer.Digest}";
+var viaMirror = $"http://{mirror}/v2/bench/big/blobs/{layer.Digest}?ns={registry.Host}";
+await ReadAllAsync(viaMirror); // cache it on the peer
+
+var directRates = new List<double>();
+var mirrorRates = new List<double>();
+for (var i = 0; i < rounds; i++)
+{
+    directRates.Add(layerSize / await ReadAllAsync(direct) / (1 << 20));
+    mirrorRates.Add(layerSize / await ReadAllAsync(viaMirror) / (1 << 20));
+}
+
+await using var containerd = await Containerd.StartAsync(Path.Combine(work, "ctr"), ct);
+var directHosts = Path.Combine(work, "hosts-direct");
+var mirrorHosts = Path.Combine(work, "hosts-mirror");
+Containerd.WriteHostsToml(directHosts, registry.Host, "http://" + registry.Host, []);
+Containerd.WriteHostsToml(mirrorHosts, registry.Host, "http://" + registry.Host, ["http://" + mirror]);
+var directPulls = new List<double>();
+var mirrorPulls = new List<double>();
+for (var i = 0; i < rounds; i++)
+{
+    directPulls.Add(await PullAsync(cold[2 * i].Reference, directHosts));
+    mirrorPulls.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts));
+}
+
+Console.WriteLine();
+Console.WriteLine($"cached {ByteSize.Format(blobSize)} blob, MiB/s   direct: {Join(directRates)}   mirror: {Join(mirrorRates)}");
+Console.WriteLine($"  throughput ratio mirror/direct (medians): {Median(mirrorRates) / Median(directRates):0.00}   (goal >= 0.90)");
+Console.WriteLine($"cold pull of {coldLayers.Length} layers ({ByteSize.Format(coldLayers.Sum())}), s   direct: {Join(directPulls)}   mirror: {Join(mirrorPulls)}");
+Console.WriteLine($"  time ratio mirror/direct (medians): {Median(mirrorPulls) / Median(directPulls):0.00}   (goal <= 1.10)");
+Directory.Delete(work, recursive: true);
+return 0;
+
+async Task<double> ReadAllAsync(string url)
+{
+    var buffer = new byte[1 << 20];
+    var watch = Stopwatch.StartNew();
+    using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+    response.EnsureSuccessStatusCode();
+    await using var body = await response.Content.ReadAsStreamAsync(ct);
+    long total = 0;
+    int read;
+    while ((read = await body.ReadAsync(buffer, ct)) > 0)
+    {
+        total += read;
+    }
+    if (total != layerSize)
+    {
+        throw new InvalidOperationException($"{url} gave {total} bytes, expected {layerSize}");
+    }
+    return watch.Elapsed.TotalSeconds;
+}
+
+async Task<double> PullAsync(string reference, string hostsDir)
+{
+    var watch = Stopwatch.StartNew();
+    (await containerd.PullAsync(reference, hostsDir, cancellationToken: ct)).ThrowIfFailed("ctr pull " + reference);
+    var seconds = watch.Elapsed.TotalSeconds;
+    await containerd.RemoveImageAsync(reference, ct);
+    return seconds;
+}
+
+static string RuntimeArch() => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
+{
+    System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
+    _ => "amd64",
+};
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static string Join(List<double> values) => string.Join(" ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
