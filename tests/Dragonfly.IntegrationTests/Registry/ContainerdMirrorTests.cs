@@ -105,6 +105,25 @@ public sealed class ContainerdMirrorTests : MirrorFixture
         Assert.That(first.Concat(rest.ToArray()).ToArray(), Is.EqualTo(BlobBytes(image, layer.Digest)));
     }
 
+    [Test]
+    public async Task Ctr_NoSupernodeReachable_PullStillCompletesThroughTheMirror()
+    {
+        var registry = await StartRegistryAsync("registry");
+        var image = await PushImageAsync(registry, "demo/app", [1 << 20, 5 << 20]);
+        var cluster = await StartClusterAsync(1, peerArgs: ["--mirror:registries:0", "http://" + registry.Host], startSupernode: false, supernodeAddress: "127.0.0.3:1");
+        var containerd = Own(await Containerd.StartAsync(Path.Combine(WorkDir, "ctr"), TestTimeout.Token));
+        var hostsDir = Path.Combine(WorkDir, "certs");
+        // The mirror is the only host: the pull succeeds only if the daemon itself goes to the registry.
+        Containerd.WriteHostsToml(hostsDir, registry.Host, "http://127.0.0.1:1", ["http://" + cluster.Peers[0].MirrorAddress]);
+
+        var pull = await containerd.PullAsync(registry.Reference("demo/app:v1"), hostsDir, cancellationToken: TestTimeout.Token);
+
+        pull.ThrowIfFailed("ctr pull through a mirror whose supernode is down");
+        Assert.That(await containerd.ContentDigestsAsync(TestTimeout.Token), Is.SupersetOf(image.Layers.Select(l => l.Digest)));
+        await registry.AccessLogAsync(TestTimeout.Token);
+        Assert.That(image.Layers.Select(l => registry.BlobGets(l.Digest).Count), Is.All.EqualTo(1), "each layer fetched once, by the daemon");
+    }
+
     /// <summary>Blob GETs made with a client's own user agent. The mirror forwards User-Agent on the requests it relays
     /// (manifests, access checks); blob bodies fetched by the P2P engine carry none.</summary>
     private static IEnumerable<RegistryAccess> BlobGetsBy(IEnumerable<RegistryAccess> log, string userAgent) =>
