@@ -66,7 +66,14 @@ Console.WriteLine($"cached {ByteSize.Format(blobSize)} blob, MiB/s   direct: {Jo
 Console.WriteLine($"  throughput ratio mirror/direct (medians): {Median(mirrorRates) / Median(directRates):0.00}   (goal >= 0.90)");
 Console.WriteLine($"cold pull of {coldLayers.Length} layers ({ByteSize.Format(coldLayers.Sum())}), s   direct: {Join(directPulls)}   mirror: {Join(mirrorPulls)}");
 Console.WriteLine($"  time ratio mirror/direct (medians): {Median(mirrorPulls) / Median(directPulls):0.00}   (goal <= 1.10)");
-Directory.Delete(work, recursive: true);
+if (Environment.GetEnvironmentVariable("KEEP") != "1")
+{
+    Directory.Delete(work, recursive: true);
+}
+else
+{
+    Console.WriteLine($"logs and data kept in {work}");
+}
 return 0;
 
 async Task<double> ReadAllAsync(string url)

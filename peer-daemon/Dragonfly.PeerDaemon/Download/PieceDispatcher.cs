@@ -97,7 +97,8 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
 
     private (Piece, ParentState)? NextFromSeed()
     {
-        foreach (var seed in _parents.Values.Where(p => p.IsSeed && p.InFlight < maxPiecesPerParent))
+        // The scheduler bounds what the seed offers this peer at once, so every offered piece may be in flight.
+        foreach (var seed in _parents.Values.Where(p => p.IsSeed))
         {
             foreach (var piece in _known.Values.OrderBy(p => p.Number))
             {

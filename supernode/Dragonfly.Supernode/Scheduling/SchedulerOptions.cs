@@ -10,6 +10,13 @@ public sealed class SchedulerOptions
     public int SeedSlotsPerPeer { get; set; } = 2;
 
     /// <summary>
+    /// Pieces the seed serves at once to a task's downloading peers together, when they are few: each peer may
+    /// fetch max(<see cref="SeedSlotsPerPeer"/>, this / peers) pieces from the seed, so a lone peer (one node
+    /// pulling a layer) is not held to two pieces in flight.
+    /// </summary>
+    public int SeedSlotsTotal { get; set; } = 8;
+
+    /// <summary>
     /// Peers expected to be served, per piece, by each copy the seed hands out. The seed hands out a piece
     /// again only while it has fewer than ceil(peers / fanout) copies in the swarm (at least one).
     /// </summary>

@@ -18,7 +18,8 @@ internal sealed class SeedOfferPolicy(SchedulerOptions options, Random random)
         }
         var target = Math.Max(1, (task.DownloadingPeers + options.SeedFanout - 1) / options.SeedFanout);
         var hasUsefulParent = child.Parents.Any(p => p.Held.CountNotIn(child.Held) > 0);
-        while (child.SeedOffers.Count < options.SeedSlotsPerPeer)
+        var childSlots = Math.Max(options.SeedSlotsPerPeer, options.SeedSlotsTotal / Math.Max(1, task.DownloadingPeers));
+        while (child.SeedOffers.Count < childSlots)
         {
             var best = -1;
             var bestAvailability = int.MaxValue;

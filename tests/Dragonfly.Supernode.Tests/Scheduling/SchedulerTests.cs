@@ -54,7 +54,7 @@ public sealed class SchedulerTests
     [Test]
     public async Task SeedOffers_AtMostSlotsPerPeer_RarestFirst()
     {
-        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2 });
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 4 });
         await h.ConnectAsync("p1");
         await h.ConnectAsync("p2");
         h.Seed.Store(SchedulerHarness.Task(), 8L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3, 4, 5, 6, 7);
@@ -66,6 +66,17 @@ public sealed class SchedulerTests
         Assert.That(offers1, Has.Count.EqualTo(2));
         Assert.That(offers2, Has.Count.EqualTo(2));
         Assert.That(offers1.Intersect(offers2), Is.Empty, "the seed spreads different pieces over different peers");
+    }
+
+    [Test]
+    public async Task SeedOffers_LonePeer_GetsTheSeedsTotalSlots()
+    {
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 8 });
+        await h.ConnectAsync("p1");
+        h.Seed.Store(SchedulerHarness.Task(), 16L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, Enumerable.Range(0, 16).ToArray());
+        h.Scheduler.DrainForTesting();
+
+        Assert.That(SeedOffers(h.Latest("p1")!), Has.Count.EqualTo(8), "one node pulling a layer alone is not held to two pieces in flight");
     }
 
     [Test]
