@@ -81,6 +81,7 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         }
         task.SetContentLength(cutter.Written);
         await content.CompleteAsync(cutter.Written, digest.ToString(), cancellationToken);
+        task.Pulse();
         return DownloadOutcome.Success(content);
     }
 

@@ -323,6 +323,7 @@ internal sealed partial class P2PDownload
                 : P2POutcome.Fallback(message);
         }
         await _content.CompleteAsync(_contentLength, actual.ToString(), cancellationToken);
+        _task.Pulse(); // readers may send the last piece now, before the supernode has heard the result
         try
         {
             await call.RequestStream.WriteAsync(new PieceReport

@@ -56,7 +56,7 @@ public static class PeerTaskReader
                     }
                     content = outcome.Content;
                 }
-                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished), end - position);
+                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsComplete), end - position);
                 if (available <= 0)
                 {
                     await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
@@ -89,11 +89,11 @@ public static class PeerTaskReader
         }
     }
 
-    /// <summary>Held bytes from <paramref name="position"/> on that may go out now.</summary>
-    private static long Sendable(StoredContent content, long position, bool finished)
+    /// <summary>Held bytes from <paramref name="position"/> on that may go out now: all once the content is verified whole.</summary>
+    private static long Sendable(StoredContent content, long position, bool verified)
     {
         var run = content.HeldRunFrom(position);
-        if (finished || run <= 0 || content.ContentLength <= 0)
+        if (verified || run <= 0 || content.ContentLength <= 0)
         {
             return run;
         }
