@@ -208,6 +208,7 @@ internal sealed partial class P2PDownload
         if (ok)
         {
             _lastProgress = _env.Time.GetTimestamp();
+            LogPieceDone(piece.Number, parent.Id, result.Elapsed.TotalMilliseconds);
             _task.AddCompleted(piece.Size);
             if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
         }
@@ -357,4 +358,7 @@ internal sealed partial class P2PDownload
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed, but the supernode did not take the result: {Detail}")]
     private partial void LogResultNotDelivered(string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Piece {Piece} from {ParentId} in {ElapsedMs:0.0} ms")]
+    private partial void LogPieceDone(int piece, string parentId, double elapsedMs);
 }
