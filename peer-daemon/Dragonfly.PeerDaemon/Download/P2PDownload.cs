@@ -28,6 +28,7 @@ internal sealed partial class P2PDownload
     private readonly Channel<P2PEvent> _events = Channel.CreateUnbounded<P2PEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Task> _fetches = [];
     private readonly PieceDispatcher _dispatcher;
+    private readonly ContentVerifier _verifier = new();
     private StoredContent _content = null!;
     private long _contentLength = -1;
     private int _pieceSize = PieceSizePolicy.MinPieceSize;
@@ -61,6 +62,7 @@ internal sealed partial class P2PDownload
         {
             await stop.CancelAsync();
             await Task.WhenAll(_fetches);
+            _verifier.Dispose();
         }
     }
 
@@ -210,6 +212,7 @@ internal sealed partial class P2PDownload
             _lastProgress = _env.Time.GetTimestamp();
             LogPieceDone(piece.Number, parent.Id, result.Elapsed.TotalMilliseconds);
             _task.AddCompleted(piece.Size);
+            await _verifier.AdvanceAsync(_content, cancellationToken);
             if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
         }
         else
@@ -313,7 +316,7 @@ internal sealed partial class P2PDownload
 
     private async Task<P2POutcome> FinishAsync(AsyncDuplexStreamingCall<PieceReport, PeerPacket> call, CancellationToken cancellationToken)
     {
-        var actual = await ContentVerifier.DigestAsync(_content, _contentLength, cancellationToken);
+        var actual = await _verifier.FinishAsync(_content, _contentLength, cancellationToken);
         var expected = _spec.Key.Digest ?? _contentDigest;
         if (expected is not null && actual.ToString() != expected)
         {
