@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
@@ -203,7 +202,7 @@ public sealed class TokenServerTests
     private async Task<(TokenServer Tokens, Uri Registry)> StartBothAsync()
     {
         var tokens = await StartTokenServerAsync(Options);
-        var registry = await RegistryProcess.StartAsync(Path.Combine(_workDir, "registry"), tokens.AuthConfig, _http, Timeout);
+        var registry = await DockerRegistry.StartAsync(new DockerRegistryOptions { WorkDir = Path.Combine(_workDir, "registry"), Token = tokens.AuthConfig }, Timeout);
         _owned.Add(registry);
         return (tokens, registry.BaseAddress);
     }
@@ -243,133 +242,4 @@ public sealed class TokenServerTests
         response.Headers.TryGetValues("WWW-Authenticate", out var values) ? string.Join(", ", values) : "";
 
     private static JsonDocument DecodePart(string jwt, int index) => JsonDocument.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[index]));
-
-    /// <summary>A real <c>docker-registry serve</c> trusting the token server; disposal kills exactly its process.</summary>
-    private sealed class RegistryProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Task _pumps;
-        private readonly StreamWriter _log;
-
-        private RegistryProcess(Process process, StreamWriter log, Uri baseAddress)
-        {
-            _process = process;
-            _log = log;
-            BaseAddress = baseAddress;
-            _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
-        }
-
-        public Uri BaseAddress { get; }
-
-        public static async Task<RegistryProcess> StartAsync(string workDir, TokenAuthConfig auth, HttpClient http, CancellationToken ct)
-        {
-            Directory.CreateDirectory(workDir);
-            var port = FreeLoopbackPort();
-            var config = Path.Combine(workDir, "config.yml");
-            await File.WriteAllTextAsync(config, $"""
-                version: 0.1
-                log:
-                  level: info
-                storage:
-                  filesystem:
-                    rootdirectory: {Path.Combine(workDir, "data")}
-                http:
-                  addr: 127.0.0.1:{port}
-                auth:
-                  token:
-                    realm: {auth.Realm}
-                    service: {auth.Service}
-                    issuer: {auth.Issuer}
-                    rootcertbundle: {auth.RootCertBundlePath}
-                """, ct);
-            var info = new ProcessStartInfo("/usr/bin/docker-registry") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.ArgumentList.Add("serve");
-            info.ArgumentList.Add(config);
-            var log = new StreamWriter(Path.Combine(workDir, "registry.log")) { AutoFlush = true };
-            var registry = new RegistryProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start docker-registry"), log, new Uri($"http://127.0.0.1:{port}/"));
-            try
-            {
-                await registry.WaitUntilChallengingAsync(http, TimeSpan.FromSeconds(20), ct);
-                return registry;
-            }
-            catch
-            {
-                await registry.DisposeAsync();
-                throw;
-            }
-        }
-
-        /// <summary>Ready when <c>GET /v2/</c> answers 401: listening, and with token auth configured.</summary>
-        private async Task WaitUntilChallengingAsync(HttpClient http, TimeSpan timeout, CancellationToken ct)
-        {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(timeout);
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-            var last = "no answer";
-            do
-            {
-                if (_process.HasExited)
-                {
-                    throw new InvalidOperationException($"docker-registry exited with code {_process.ExitCode}; see its log");
-                }
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(BaseAddress, "/v2/"), deadline.Token);
-                    if (response.StatusCode == HttpStatusCode.Unauthorized)
-                    {
-                        return;
-                    }
-                    last = $"status {(int)response.StatusCode}";
-                }
-                catch (HttpRequestException e)
-                {
-                    last = e.Message;
-                }
-            }
-            while (await WaitTickAsync(timer, deadline.Token, ct));
-            throw new TimeoutException($"docker-registry did not answer 401 on /v2/ within {timeout.TotalSeconds:0} s; last: {last}");
-        }
-
-        private static async Task<bool> WaitTickAsync(PeriodicTimer timer, CancellationToken deadline, CancellationToken ct)
-        {
-            try
-            {
-                return await timer.WaitForNextTickAsync(deadline);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return false;
-            }
-        }
-
-        private static int FreeLoopbackPort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        private async Task PumpAsync(StreamReader reader)
-        {
-            while (await reader.ReadLineAsync() is { } line)
-            {
-                lock (_log)
-                {
-                    _log.WriteLine(line);
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-            }
-            await _process.WaitForExitAsync();
-            await _pumps;
-            await _log.DisposeAsync();
-            _process.Dispose();
-        }
-    }
 }
