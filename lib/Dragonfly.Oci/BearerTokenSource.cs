@@ -117,8 +117,9 @@ public sealed class BearerTokenSource(HttpClient http, TimeProvider time)
         return new Token(value, time.GetUtcNow() + lifetime - (lifetime > RenewBefore * 2 ? RenewBefore : TimeSpan.Zero));
     }
 
-    private static string Fingerprint(string? authorization) =>
-        authorization is null ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)));
+    /// <summary>A cache key for credentials that does not keep them in memory in the clear; "-" for none.</summary>
+    public static string Fingerprint(string? authorization) =>
+        string.IsNullOrEmpty(authorization) ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)));
 
     private sealed record Token(string Value, DateTimeOffset ExpiresAt);
 

@@ -10,10 +10,10 @@ namespace Dragonfly.Transfer;
 /// </summary>
 public static class SourceRequests
 {
+    /// <summary>Besides hop-by-hop ones: the request's own framing, and what the download itself decides.</summary>
     private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Content-Length", "Range", "Accept-Encoding",
+        "Host", "Content-Length", "Range", "Accept-Encoding",
     };
 
     public static HttpRequestMessage Create(ContentKey key, IReadOnlyDictionary<string, string> headers)
@@ -21,7 +21,7 @@ public static class SourceRequests
         var request = new HttpRequestMessage(HttpMethod.Get, key.Url);
         foreach (var (name, value) in headers)
         {
-            if (!NotForwarded.Contains(name))
+            if (!NotForwarded.Contains(name) && !HopByHopHeaders.Contains(name))
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }

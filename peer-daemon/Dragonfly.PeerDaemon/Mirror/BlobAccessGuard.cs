@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Dragonfly.Oci;
 using Microsoft.AspNetCore.Http;
 
@@ -19,7 +17,7 @@ public sealed class BlobAccessGuard(UpstreamClient upstream, MirrorOptions optio
     /// <returns>The blob's facts when the client may read it, or null: relay the registry's own answer instead.</returns>
     public async Task<BlobAccess?> CheckAsync(RegistryUpstream registry, OciPath path, IHeaderDictionary clientHeaders, CancellationToken cancellationToken)
     {
-        var key = string.Join('|', registry.BaseAddress, path.Name, path.Reference, Fingerprint(clientHeaders.Authorization.ToString()));
+        var key = string.Join('|', registry.BaseAddress, path.Name, path.Reference, BearerTokenSource.Fingerprint(clientHeaders.Authorization.ToString()));
         var now = time.GetUtcNow();
         if (_allowed.TryGetValue(key, out var cached))
         {
@@ -46,7 +44,4 @@ public sealed class BlobAccessGuard(UpstreamClient upstream, MirrorOptions optio
         }
         return access;
     }
-
-    private static string Fingerprint(string authorization) =>
-        authorization.Length == 0 ? "-" : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)));
 }

@@ -41,15 +41,12 @@ public readonly record struct BlobRange(long Offset, long Length, bool IsPartial
         }
         else
         {
-            last = total - 1;
-            if (!TryNumber(firstText, out first) || (!lastText.IsEmpty && (!TryNumber(lastText, out var requestedLast) || requestedLast < first)))
+            var requestedLast = long.MaxValue;
+            if (!TryNumber(firstText, out first) || (!lastText.IsEmpty && (!TryNumber(lastText, out requestedLast) || requestedLast < first)))
             {
                 return (null, OciError.RangeInvalid($"Range '{Shorten(text)}' is not first-last with first <= last"));
             }
-            if (!lastText.IsEmpty)
-            {
-                last = Math.Min(long.Parse(lastText, NumberStyles.None, CultureInfo.InvariantCulture), total - 1);
-            }
+            last = Math.Min(requestedLast, total - 1);
         }
         if (first >= total || total == 0)
         {

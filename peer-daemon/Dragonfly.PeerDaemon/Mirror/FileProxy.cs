@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Dragonfly.Core;
 using Dragonfly.PeerDaemon.Download;
+using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -14,11 +15,6 @@ namespace Dragonfly.PeerDaemon.Mirror;
 /// </summary>
 public sealed partial class FileProxy
 {
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "Proxy-Authenticate", "TE", "Trailer",
-        "Transfer-Encoding", "Upgrade", "Content-Length",
-    };
 
     private readonly Regex[] _rules;
     private readonly PeerTaskManager _tasks;
@@ -49,7 +45,7 @@ public sealed partial class FileProxy
             await WriteTextAsync(context, StatusCodes.Status400BadRequest, $"the proxy relays plain http:// URLs only, got '{Shorten(target)}'; fetch https URLs with dfget");
             return;
         }
-        var error = HttpHeaders.TryCollect(request.Headers.Where(h => !NotForwarded.Contains(h.Key)).Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), out var headers);
+        var error = HttpHeaders.TryCollect(request.Headers.Where(h => !HopByHopHeaders.Contains(h.Key) && !OwnFraming(h.Key)).Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())), out var headers);
         if (error is not null)
         {
             await WriteTextAsync(context, StatusCodes.Status400BadRequest, error);
@@ -132,6 +128,10 @@ public sealed partial class FileProxy
             await ResponseRelay.RelayAsync(response, context, context.RequestAborted);
         }
     }
+
+    /// <summary>The request's own framing, which the outgoing request sets for itself.</summary>
+    private static bool OwnFraming(string name) =>
+        name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase);
 
     private static async Task WriteTextAsync(HttpContext context, int status, string message)
     {

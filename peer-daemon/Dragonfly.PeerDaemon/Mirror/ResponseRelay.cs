@@ -1,4 +1,5 @@
 using Dragonfly.Oci;
+using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Http;
 
 namespace Dragonfly.PeerDaemon.Mirror;
@@ -6,11 +7,6 @@ namespace Dragonfly.PeerDaemon.Mirror;
 /// <summary>Writes an upstream's response, or a spec-shaped error, to the client.</summary>
 public static class ResponseRelay
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
-    };
-
     /// <summary>Status, end-to-end headers (exact Content-Length, Content-Type, Docker-Content-Digest) and, unless a HEAD, the body.</summary>
     public static async Task RelayAsync(HttpResponseMessage message, HttpContext context, CancellationToken cancellationToken)
     {
@@ -18,7 +14,7 @@ public static class ResponseRelay
         response.StatusCode = (int)message.StatusCode;
         foreach (var (name, values) in message.Headers.Concat(message.Content.Headers))
         {
-            if (!HopByHop.Contains(name))
+            if (!HopByHopHeaders.Contains(name))
             {
                 response.Headers[name] = values.ToArray();
             }
