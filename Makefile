@@ -5,7 +5,7 @@ PEERS ?= 4
 DOTNET ?= dotnet
 INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 
-.PHONY: run run-mirror bench-mirror test build deps deps-node deps-registry clean
+.PHONY: run run-mirror bench-mirror test build crds deps deps-node deps-registry clean
 
 ## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
 run: build
@@ -27,6 +27,10 @@ test: deps build
 
 build:
 	$(DOTNET) build Dragonfly.sln -c $(CONFIG) -nologo -clp:ErrorsOnly
+
+## crds: regenerate crds/ from the operator's C# entity types (a test fails when they drift).
+crds: build
+	$(DOTNET) operator/Dragonfly.Operator/bin/$(CONFIG)/net10.0/Dragonfly.Operator.dll crds crds
 
 ## deps: test dependencies, idempotent. apt-get/npm run only when something is missing.
 deps: deps-node deps-registry

@@ -11,6 +11,26 @@ namespace Dragonfly.Hosting;
 public static class HostingExtensions
 {
     /// <summary>
+    /// The configuration sources of every component, later ones winning: a JSON file named by the <c>config</c>
+    /// key (<c>--config FILE</c> or <c>DRAGONFLY_config</c>; the operator mounts its ConfigMap this way), then
+    /// environment variables with the <c>DRAGONFLY_</c> prefix (<c>__</c> for nesting), then the command line.
+    /// </summary>
+    public static ConfigurationManager AddDragonflyConfiguration(this ConfigurationManager configuration, string[] args)
+    {
+        var early = new ConfigurationBuilder().AddEnvironmentVariables("DRAGONFLY_").AddCommandLine(args).Build();
+        if (early["config"] is { Length: > 0 } file)
+        {
+            if (!File.Exists(file))
+            {
+                throw new OptionsValidationFailure($"config: the file '{file}' does not exist");
+            }
+            configuration.AddJsonFile(Path.GetFullPath(file), optional: false, reloadOnChange: false);
+        }
+        configuration.AddEnvironmentVariables("DRAGONFLY_").AddCommandLine(args);
+        return configuration;
+    }
+
+    /// <summary>
     /// Serilog on the console (text or JSON, section <c>log</c>) as the only logging provider, with the
     /// component name on every event.
     /// </summary>

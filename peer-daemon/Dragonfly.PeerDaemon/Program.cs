@@ -9,7 +9,7 @@ using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddEnvironmentVariables("DRAGONFLY_").AddCommandLine(args);
+builder.Configuration.AddDragonflyConfiguration(args);
 var options = builder.Configuration.Get<PeerDaemonOptions>() ?? new PeerDaemonOptions();
 var problems = options.Validate();
 if (problems.Count > 0)

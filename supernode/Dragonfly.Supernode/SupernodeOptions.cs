@@ -45,6 +45,9 @@ public sealed class SupernodeOptions
 
     public SchedulerOptions Scheduler { get; set; } = new();
 
+    /// <summary>How content is cut into pieces.</summary>
+    public PieceSizeOptions PieceSize { get; set; } = new();
+
     public IPAddress ListenAddress => IPAddress.Parse(ListenIp);
 
     public string EffectiveAdvertiseIp =>
@@ -69,6 +72,7 @@ public sealed class SupernodeOptions
             if (!ByteSize.TryParse(value, out _)) problems.Add($"{key} '{value}' is not a size; write e.g. 0, 512K, 100M or 1G");
         }
         if (Scheduler.Validate() is { } schedulerProblem) problems.Add(schedulerProblem);
+        if (PieceSize.ToPolicy().Problem is { } pieceProblem) problems.Add(pieceProblem);
         return problems;
     }
 }

@@ -12,6 +12,8 @@ public static class ComponentBinaries
 
     public static string PeerDaemon => Path("peer-daemon/Dragonfly.PeerDaemon", "Dragonfly.PeerDaemon.dll");
 
+    public static string Operator => Path("operator/Dragonfly.Operator", "Dragonfly.Operator.dll");
+
     public static string Dfget => Path("peer-daemon/Dragonfly.Dfget", "dfget.dll");
 
     private static string Path(string project, string dll)

@@ -16,7 +16,7 @@ public readonly record struct PieceLayout
     public int PieceSize { get; }
     public int PieceCount { get; }
 
-    public static PieceLayout For(long contentLength) => new(contentLength, PieceSizePolicy.PieceSizeFor(contentLength));
+    public static PieceLayout For(long contentLength) => new(contentLength, PieceSizePolicy.Default.PieceSizeFor(contentLength));
 
     public long OffsetOf(int number)
     {

@@ -33,7 +33,7 @@ public sealed class StoredContent : IDisposable
     /// <summary>Content length, or -1 until known.</summary>
     public long ContentLength { get; private set; } = -1;
 
-    public int PieceSize { get; private set; } = PieceSizePolicy.MinPieceSize;
+    public int PieceSize { get; private set; } = PieceSizePolicy.DefaultMin;
 
     public bool IsComplete { get; private set; }
 

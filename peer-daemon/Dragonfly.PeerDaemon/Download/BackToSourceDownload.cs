@@ -58,7 +58,7 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
                 (int)response.StatusCode, $"source answered {(int)response.StatusCode} {response.ReasonPhrase} for {spec.Key.Url}"));
         }
         var length = response.Content.Headers.ContentLength ?? -1;
-        var pieceSize = PieceSizePolicy.PieceSizeFor(length);
+        var pieceSize = PieceSizePolicy.Default.PieceSizeFor(length);
         if (length >= 0)
         {
             content.SetLayout(length, pieceSize);

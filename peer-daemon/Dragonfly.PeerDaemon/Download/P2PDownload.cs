@@ -31,7 +31,7 @@ internal sealed partial class P2PDownload
     private readonly ContentVerifier _verifier = new();
     private StoredContent _content = null!;
     private long _contentLength = -1;
-    private int _pieceSize = PieceSizePolicy.MinPieceSize;
+    private int _pieceSize = PieceSizePolicy.DefaultMin;
     private int _pieceCount = -1;
     private string? _contentDigest;
     private long _lastProgress;

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using Dragonfly.Core;
 using Dragonfly.Grpc;
 using Dragonfly.Protocol;
@@ -28,10 +25,7 @@ public sealed class SupernodeSelector : IDisposable
 
     /// <summary>Supernodes for <paramref name="taskId"/>, home first.</summary>
     public IReadOnlyList<SchedulerClient> For(TaskId taskId) =>
-        _supernodes.OrderByDescending(s => Weight(taskId, s.Address)).Select(s => s.Client).ToArray();
-
-    private static ulong Weight(TaskId taskId, Uri address) =>
-        BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(taskId.Value + "|" + address.Authority)));
+        RendezvousHash.Order(taskId, _supernodes, s => s.Address.Authority).Select(s => s.Client).ToArray();
 
     public void Dispose()
     {

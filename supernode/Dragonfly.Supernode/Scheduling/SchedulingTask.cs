@@ -25,7 +25,7 @@ internal sealed class SchedulingTask(TaskId id, ContentKey key, IReadOnlyDiction
 
     public TaskState State { get; set; } = TaskState.Pending;
     public long ContentLength { get; set; } = -1;
-    public int PieceSize { get; set; } = PieceSizePolicy.MinPieceSize;
+    public int PieceSize { get; set; } = PieceSizePolicy.DefaultMin;
     public string? ContentDigest { get; set; }
     public int SourceStatusCode { get; set; }
     public string? Error { get; set; }

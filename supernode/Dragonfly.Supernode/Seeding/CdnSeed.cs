@@ -24,6 +24,7 @@ public sealed partial class CdnSeed(
 {
     private readonly ConcurrentDictionary<TaskId, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly PieceSizePolicy _pieceSizes = options.PieceSize.ToPolicy().Policy ?? PieceSizePolicy.Default;
 
     public HostInfo Host { get; } = new()
     {
@@ -76,7 +77,7 @@ public sealed partial class CdnSeed(
                 return;
             }
             var length = response.Content.Headers.ContentLength ?? -1;
-            var pieceSize = PieceSizePolicy.PieceSizeFor(length);
+            var pieceSize = _pieceSizes.PieceSizeFor(length);
             if (length >= 0)
             {
                 content.SetLayout(length, pieceSize);

@@ -15,14 +15,14 @@ public sealed class PieceSizePolicyTests
     [TestCase(16384 * MiB, 16 * MiB)]
     [TestCase(1024 * 1024 * MiB, 64 * MiB)]
     public void PieceSizeFor_FloorAndBoundedCount(long length, long expected) =>
-        Assert.That(PieceSizePolicy.PieceSizeFor(length), Is.EqualTo(expected));
+        Assert.That(PieceSizePolicy.Default.PieceSizeFor(length), Is.EqualTo(expected));
 
     [Test]
     public void PieceSizeFor_UpTo64GiB_AtMost1024Pieces()
     {
         foreach (var length in new[] { 5L << 30, 17L << 30, 63L << 30 })
         {
-            Assert.That(PieceLayout.For(length).PieceCount, Is.LessThanOrEqualTo(PieceSizePolicy.TargetMaxPieceCount), $"length {length}");
+            Assert.That(PieceLayout.For(length).PieceCount, Is.LessThanOrEqualTo(PieceSizePolicy.DefaultTargetCount), $"length {length}");
         }
     }
 

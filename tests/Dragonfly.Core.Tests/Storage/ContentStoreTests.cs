@@ -28,7 +28,7 @@ public sealed class ContentStoreTests
         var id = Id("a");
         var store = NewStore();
         var content = store.GetOrCreate(id);
-        using (var cutter = new PieceCutter(content, PieceSizePolicy.MinPieceSize))
+        using (var cutter = new PieceCutter(content, PieceSizePolicy.DefaultMin))
         {
             await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], _ => { }, CancellationToken.None);
         }
@@ -56,7 +56,7 @@ public sealed class ContentStoreTests
     {
         var id = Id("partial");
         var content = NewStore().GetOrCreate(id);
-        content.SetLayout(8 * 1024 * 1024, PieceSizePolicy.MinPieceSize);
+        content.SetLayout(8 * 1024 * 1024, PieceSizePolicy.DefaultMin);
         await content.WritePieceAsync(new Piece(0, 0, 4, Digest.Compute(new byte[4])), new byte[4], CancellationToken.None);
         content.Dispose();
 
@@ -70,7 +70,7 @@ public sealed class ContentStoreTests
     public void SetLayout_NotEnoughSpace_SaysHowMuchIsNeededAndFree()
     {
         var content = NewStore(reserved: long.MaxValue / 2).GetOrCreate(Id("big"));
-        Assert.That(() => content.SetLayout(1024, PieceSizePolicy.MinPieceSize),
+        Assert.That(() => content.SetLayout(1024, PieceSizePolicy.DefaultMin),
             Throws.TypeOf<InsufficientStorageException>().With.Message.Contains("not enough disk space").And.Message.Contains("is free"));
     }
 
@@ -100,7 +100,7 @@ public sealed class ContentStoreTests
         var data = RandomNumberGenerator.GetBytes(9 * 1024 * 1024);
         var content = NewStore().GetOrCreate(Id("cut"));
         var pieces = new List<Piece>();
-        using var cutter = new PieceCutter(content, PieceSizePolicy.MinPieceSize);
+        using var cutter = new PieceCutter(content, PieceSizePolicy.DefaultMin);
 
         var whole = await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], pieces.Add, CancellationToken.None);
 

@@ -1,0 +1,6 @@
+namespace Dragonfly.Kubernetes.Models;
+
+public sealed class V1ConfigMapVolumeSource
+{
+    public string Name { get; set; } = string.Empty;
+}

@@ -1,0 +1,6 @@
+namespace Dragonfly.Kubernetes.Models;
+
+public sealed class V1SecretVolumeSource
+{
+    public string SecretName { get; set; } = string.Empty;
+}

@@ -1,0 +1,7 @@
+namespace Dragonfly.Operator.Runtime.Entities;
+
+public enum EntityScope
+{
+    Namespaced,
+    Cluster,
+}

@@ -1,0 +1,7 @@
+namespace Dragonfly.Operator.Runtime.Events;
+
+public enum EventType
+{
+    Normal,
+    Warning,
+}

@@ -1,0 +1,219 @@
+using Dragonfly.Kubernetes;
+using Dragonfly.Kubernetes.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Dragonfly.Operator.Runtime.Leadership;
+
+/// <summary>
+/// Leader election over a <c>coordination.k8s.io/v1</c> Lease, as client-go does it: a candidate takes the lease
+/// when it is free or its holder has not renewed it for <see cref="LeaderElectionOptions.LeaseDuration"/> (measured
+/// on this instance's clock from when it last saw the record change, so clocks need not agree); the leader renews it
+/// every retry period and stops leading when it cannot renew within the renew deadline. Every write carries the
+/// resourceVersion read, so two candidates can never both win. On shutdown the leader releases the lease.
+/// </summary>
+public sealed partial class LeaderElector(KubernetesClient client, LeaderElectionOptions options, string leaseNamespace, TimeProvider time, ILogger<LeaderElector> logger)
+{
+    private readonly string _identity = options.Identity ?? Environment.MachineName;
+    private (string? Holder, DateTimeOffset? RenewTime, string? ResourceVersion) _observed;
+    private DateTimeOffset _observedAt;
+
+    public string Identity => _identity;
+
+    public bool IsLeader { get; private set; }
+
+    /// <summary>
+    /// Campaigns until leading, runs <paramref name="lead"/> with a token cancelled when leadership is lost, and
+    /// campaigns again after a loss; returns when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await AcquireAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var work = Task.Run(() => lead(leading.Token), CancellationToken.None);
+            await RenewUntilLostAsync(work, leading, cancellationToken);
+            await leading.CancelAsync();
+            try
+            {
+                await work;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            IsLeader = false;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                await ReleaseAsync();
+                return;
+            }
+            LogLost(_identity, options.LeaseName);
+        }
+    }
+
+    private async Task AcquireAsync(CancellationToken cancellationToken)
+    {
+        LogCampaigning(_identity, leaseNamespace, options.LeaseName);
+        while (true)
+        {
+            try
+            {
+                if (await TryAcquireOrRenewAsync(cancellationToken))
+                {
+                    break;
+                }
+            }
+            catch (Exception e) when (e is KubernetesException or HttpRequestException)
+            {
+                LogRenewFailed(e, options.LeaseName);
+            }
+            await Task.Delay(options.RetryPeriod, time, cancellationToken);
+        }
+        IsLeader = true;
+        LogAcquired(_identity, options.LeaseName);
+    }
+
+    private async Task RenewUntilLostAsync(Task work, CancellationTokenSource leading, CancellationToken cancellationToken)
+    {
+        var lastRenew = time.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested && !work.IsCompleted)
+        {
+            try
+            {
+                await Task.WhenAny(work, Task.Delay(options.RetryPeriod, time, cancellationToken));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (work.IsCompleted || cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            bool renewed;
+            try
+            {
+                renewed = await TryAcquireOrRenewAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is KubernetesException or HttpRequestException)
+            {
+                LogRenewFailed(e, options.LeaseName);
+                renewed = false;
+            }
+            if (renewed)
+            {
+                lastRenew = time.GetUtcNow();
+            }
+            else if (time.GetUtcNow() - lastRenew > options.RenewDeadline)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One attempt: true when this instance holds the lease afterwards.</summary>
+    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var lease = await client.GetAsync<V1Lease>(options.LeaseName, leaseNamespace, cancellationToken);
+        if (lease is null)
+        {
+            try
+            {
+                await client.CreateAsync(new V1Lease
+                {
+                    Metadata = new V1ObjectMeta { Name = options.LeaseName, Namespace = leaseNamespace },
+                    Spec = NewSpec(now, transitions: 0, acquireTime: now),
+                }, cancellationToken);
+                return true;
+            }
+            catch (KubernetesException e) when (e.IsAlreadyExists || e.IsConflict)
+            {
+                return false;
+            }
+        }
+        var record = (lease.Spec.HolderIdentity, lease.Spec.RenewTime, lease.Metadata.ResourceVersion);
+        if (record != _observed)
+        {
+            _observed = record;
+            _observedAt = now;
+        }
+        var holder = lease.Spec.HolderIdentity;
+        var ours = holder == _identity;
+        var duration = TimeSpan.FromSeconds(lease.Spec.LeaseDurationSeconds ?? (int)options.LeaseDuration.TotalSeconds);
+        if (!ours && !string.IsNullOrEmpty(holder) && now - _observedAt < duration)
+        {
+            return false;
+        }
+        lease.Spec = NewSpec(now, ours ? lease.Spec.LeaseTransitions ?? 0 : (lease.Spec.LeaseTransitions ?? 0) + 1,
+            ours ? lease.Spec.AcquireTime ?? now : now);
+        try
+        {
+            var written = await client.UpdateAsync(lease, cancellationToken);
+            _observed = (written.Spec.HolderIdentity, written.Spec.RenewTime, written.Metadata.ResourceVersion);
+            _observedAt = now;
+            return true;
+        }
+        catch (KubernetesException e) when (e.IsConflict)
+        {
+            return false;
+        }
+    }
+
+    private V1LeaseSpec NewSpec(DateTimeOffset now, int transitions, DateTimeOffset acquireTime) => new()
+    {
+        HolderIdentity = _identity,
+        LeaseDurationSeconds = (int)options.LeaseDuration.TotalSeconds,
+        AcquireTime = acquireTime,
+        RenewTime = now,
+        LeaseTransitions = transitions,
+    };
+
+    /// <summary>Hands the lease back so the next candidate need not wait for it to expire.</summary>
+    private async Task ReleaseAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var lease = await client.GetAsync<V1Lease>(options.LeaseName, leaseNamespace, timeout.Token);
+            if (lease?.Spec.HolderIdentity != _identity)
+            {
+                return;
+            }
+            lease.Spec.HolderIdentity = null;
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = time.GetUtcNow();
+            await client.UpdateAsync(lease, timeout.Token);
+            LogReleased(_identity, options.LeaseName);
+        }
+        catch (Exception e) when (e is KubernetesException or HttpRequestException or OperationCanceledException)
+        {
+            LogReleaseFailed(e, options.LeaseName);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} campaigning for lease {Namespace}/{Lease}")]
+    private partial void LogCampaigning(string identity, string @namespace, string lease);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} acquired lease {Lease}; now leading")]
+    private partial void LogAcquired(string identity, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost lease {Lease}; controllers stopped, campaigning again")]
+    private partial void LogLost(string identity, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing lease {Lease} failed")]
+    private partial void LogRenewFailed(Exception error, string lease);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} released lease {Lease}")]
+    private partial void LogReleased(string identity, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing lease {Lease} failed; it expires on its own")]
+    private partial void LogReleaseFailed(Exception error, string lease);
+}

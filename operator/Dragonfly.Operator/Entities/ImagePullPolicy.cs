@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Dragonfly.Operator.Entities;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ImagePullPolicy>))]
+public enum ImagePullPolicy
+{
+    Always,
+    IfNotPresent,
+    Never,
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Serialization;
+using Dragonfly.Operator.Runtime.Entities;
+
+namespace Dragonfly.Operator.Entities;
+
+[Description("The desired supernode. Changing any field rolls the StatefulSet.")]
+public sealed class V1Alpha1SupernodeSpec
+{
+    [Description("Supernode pods. Each task has a home replica chosen by rendezvous hashing; peers move to the next one when it fails.")]
+    [RangeMinimum(Minimum = 1)]
+    [RangeMaximum(Maximum = 64)]
+    [DefaultValue(1)]
+    [AdditionalPrinterColumn(Name = "Desired")]
+    public int Replicas { get; set; } = 1;
+
+    [Description("Container image of the supernode.")]
+    [Required]
+    [Length(MinLength = 1)]
+    public string Image { get; set; } = string.Empty;
+
+    [Description("When the kubelet pulls the image.")]
+    [DefaultValue("IfNotPresent")]
+    public ImagePullPolicy ImagePullPolicy { get; set; } = ImagePullPolicy.IfNotPresent;
+
+    [Description("CPU and memory requests and limits of the supernode container.")]
+    public ResourceRequirements? Resources { get; set; }
+
+    [Description("The piece cache volume.")]
+    public SupernodeStorage Storage { get; set; } = new();
+
+    [Description("Most bytes of content the piece cache keeps; least recently used content is evicted past it. Empty means the volume's size.")]
+    [Pattern(DragonflyApi.QuantityPattern)]
+    public string? CacheQuota { get; set; }
+
+    [Description("How content is cut into pieces.")]
+    public PieceSizePolicySpec PieceSize { get; set; } = new();
+
+    [Description("Host-level bandwidth limits of each supernode pod.")]
+    public SupernodeRateLimits RateLimits { get; set; } = new();
+
+    [Description("Ports of each supernode pod.")]
+    public SupernodePorts Ports { get; set; } = new();
+
+    [Description("Serve TLS from this Secret (kubernetes.io/tls: tls.crt, tls.key, optional ca.crt); empty serves cleartext.")]
+    public string? TlsSecretName { get; set; }
+
+    [Description("Log level of the supernode: Verbose, Debug, Information, Warning, Error.")]
+    [DefaultValue("Information")]
+    public LogLevel LogLevel { get; set; } = LogLevel.Information;
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using Dragonfly.Hosting;
+using Dragonfly.Kubernetes;
+using Dragonfly.Operator;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+if (args.Length > 0 && args[0] == "crds")
+{
+    return CrdCommand.Run(args[1..]);
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddDragonflyConfiguration(args);
+var options = builder.Configuration.Get<OperatorOptions>() ?? new OperatorOptions();
+var problems = options.Validate();
+if (problems.Count > 0)
+{
+    Console.Error.WriteLine("operator: invalid configuration:\n  " + string.Join("\n  ", problems));
+    return 2;
+}
+KubernetesClientConfiguration kubeconfig;
+try
+{
+    kubeconfig = string.IsNullOrEmpty(options.Kubeconfig)
+        ? KubernetesClientConfiguration.BuildDefaultConfig()
+        : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+}
+catch (KubeConfigException e)
+{
+    Console.Error.WriteLine($"operator: cannot reach Kubernetes: {e.Message}");
+    return 2;
+}
+builder.UseDragonflyLogging("operator");
+builder.Services.AddDragonflyOperator(options, kubeconfig);
+ListenOptions? health = null;
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HealthListenIp), options.HealthPort, listen => health = listen));
+
+var app = builder.Build();
+app.MapGet("/healthz", () => Results.Text("ok\n"));
+app.MapGet("/readyz", () => Results.Text("ok\n"));
+await app.StartAsync();
+var port = health!.IPEndPoint!.Port;
+app.Logger.LogInformation("Operator watching {Scope} on {Server} as {FieldManager}; health on port {Port}",
+    string.IsNullOrEmpty(options.WatchNamespace) ? "all namespaces" : options.WatchNamespace, kubeconfig.Host, options.FieldManager, port);
+await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object> { ["pid"] = Environment.ProcessId, ["healthPort"] = port },
+    app.Lifetime.ApplicationStopping);
+await app.WaitForShutdownAsync();
+return 0;
