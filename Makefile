@@ -5,7 +5,7 @@ PEERS ?= 4
 DOTNET ?= dotnet
 INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 
-.PHONY: run run-mirror bench-mirror test build crds deps deps-node deps-registry clean
+.PHONY: run run-mirror bench-mirror test build crds deps deps-node deps-registry deps-kube clean
 
 ## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
 run: build
@@ -33,7 +33,7 @@ crds: build
 	$(DOTNET) operator/Dragonfly.Operator/bin/$(CONFIG)/net10.0/Dragonfly.Operator.dll crds crds
 
 ## deps: test dependencies, idempotent. apt-get/npm run only when something is missing.
-deps: deps-node deps-registry
+deps: deps-node deps-registry deps-kube
 
 ## deps-registry: the real origin and clients of the mirror tests (docker-registry, skopeo, containerd, dockerd, htpasswd).
 REGISTRY_TOOLS := docker-registry skopeo ctr containerd runc dockerd htpasswd
@@ -43,6 +43,11 @@ deps-registry:
 	  echo "installing registry test tools (missing:$$missing)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    docker-registry skopeo containerd runc docker.io apache2-utils; }
+
+## deps-kube: the operator tests' real kube-apiserver v1.20.2 (built once from Debian's kubernetes source package,
+## ~6 min on 2 cores, cached under $$DRAGONFLY_CACHE or /var/cache/dragonfly) and etcd (etcd-server). Idempotent.
+deps-kube:
+	@bash tools/kube-apiserver/build.sh
 
 deps-node:
 	@command -v node >/dev/null && command -v npm >/dev/null || { \

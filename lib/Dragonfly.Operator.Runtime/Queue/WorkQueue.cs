@@ -13,7 +13,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     private readonly HashSet<TKey> _dirty = [];
     private readonly HashSet<TKey> _processing = [];
     private readonly Dictionary<TKey, int> _failures = [];
-    private readonly Dictionary<TKey, ITimer> _delayed = [];
+    private readonly Dictionary<TKey, (ITimer Timer, DateTimeOffset Due)> _delayed = [];
     private readonly SemaphoreSlim _available = new(0);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TimeProvider _time;
@@ -48,9 +48,9 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             {
                 return;
             }
-            if (_delayed.Remove(key, out var timer))
+            if (_delayed.Remove(key, out var delayed))
             {
-                timer.Dispose();
+                delayed.Timer.Dispose();
             }
             if (!_processing.Contains(key))
             {
@@ -74,16 +74,21 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             {
                 return;
             }
+            var due = _time.GetUtcNow() + delay;
             if (_delayed.TryGetValue(key, out var existing))
             {
-                existing.Dispose();
+                if (existing.Due <= due)
+                {
+                    return;
+                }
+                existing.Timer.Dispose();
             }
             ITimer? timer = null;
             timer = _time.CreateTimer(_ =>
             {
                 lock (_gate)
                 {
-                    if (!_delayed.TryGetValue(key, out var current) || !ReferenceEquals(current, timer))
+                    if (!_delayed.TryGetValue(key, out var current) || !ReferenceEquals(current.Timer, timer))
                     {
                         return;
                     }
@@ -91,7 +96,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
                 }
                 Add(key);
             }, null, delay, Timeout.InfiniteTimeSpan);
-            _delayed[key] = timer;
+            _delayed[key] = (timer, due);
         }
     }
 
@@ -166,9 +171,9 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         lock (_gate)
         {
             _shuttingDown = true;
-            foreach (var timer in _delayed.Values)
+            foreach (var delayed in _delayed.Values)
             {
-                timer.Dispose();
+                delayed.Timer.Dispose();
             }
             _delayed.Clear();
         }

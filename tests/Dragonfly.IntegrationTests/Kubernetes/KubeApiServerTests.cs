@@ -105,6 +105,55 @@ public sealed class KubeApiServerTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "only certificates issued by the client CA authenticate");
     }
 
+    /// <summary>
+    /// Go 1.19 with the vendored reflect2 v1.0.1 made the apiserver die (SIGSEGV) on the first custom resource;
+    /// build.sh swaps in reflect2 v1.0.2. This is what the operator's tests do first.
+    /// </summary>
+    [Test]
+    public async Task CreateCustomResource_CrdEstablished_CreatedAndServerKeepsRunning()
+    {
+        using var http = _server.CreateHttpClient();
+        const string crd = """
+            {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+             "metadata": {"name": "widgets.test.dragonfly.io"},
+             "spec": {"group": "test.dragonfly.io", "scope": "Namespaced",
+                      "names": {"kind": "Widget", "listKind": "WidgetList", "plural": "widgets", "singular": "widget"},
+                      "versions": [{"name": "v1alpha1", "served": true, "storage": true,
+                                    "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                                      "spec": {"type": "object", "properties": {"labels": {"type": "object", "additionalProperties": {"type": "string"}}}}}}}}]}}
+            """;
+        using (var created = await http.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Json(crd), Timeout))
+        {
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync(Timeout));
+        }
+        await WaitUntilEstablishedAsync(http, "widgets.test.dragonfly.io");
+
+        const string widget = """{"apiVersion": "test.dragonfly.io/v1alpha1", "kind": "Widget", "metadata": {"name": "w1"}, "spec": {"labels": {"a": "1", "b": "2"}}}""";
+        using var response = await http.PostAsync("/apis/test.dragonfly.io/v1alpha1/namespaces/default/widgets", Json(widget), Timeout);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), _server.IsRunning ? await response.Content.ReadAsStringAsync(Timeout) : _server.LogTail());
+        using var list = JsonDocument.Parse(await http.GetStringAsync("/apis/test.dragonfly.io/v1alpha1/namespaces/default/widgets", Timeout));
+        Assert.That(list.RootElement.GetProperty("items")[0].GetProperty("spec").GetProperty("labels").GetProperty("b").GetString(), Is.EqualTo("2"));
+    }
+
+    private static async Task WaitUntilEstablishedAsync(HttpClient http, string crdName)
+    {
+        var timeout = Timeout;
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        do
+        {
+            using var crd = JsonDocument.Parse(await http.GetStringAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crdName, timeout));
+            if (crd.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions)
+                && conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Established" && c.GetProperty("status").GetString() == "True"))
+            {
+                return;
+            }
+        }
+        while (await poll.WaitForNextTickAsync(timeout));
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
     private static string Decode(JsonElement element, string property) =>
         Encoding.ASCII.GetString(Convert.FromBase64String(element.GetProperty(property).GetString()!));
 }

@@ -51,7 +51,7 @@ public sealed class KubeApiServer : IAsyncDisposable
     public string EtcdLogPath => _etcd.LogPath;
 
     /// <summary>False once kube-apiserver has exited (crashed, or stopped by dispose).</summary>
-    public bool IsRunning => !_process.HasExited;
+    public bool IsRunning => !_disposed && !_process.HasExited;
 
     /// <summary>The last lines kube-apiserver wrote, for failure messages.</summary>
     public string LogTail(int lines = 30) => _process.ReadTail(lines);
@@ -119,13 +119,10 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
         catch
         {
+            // The work directory stays: the exception names the logs in it.
             if (etcd is not null)
             {
                 await etcd.DisposeAsync();
-            }
-            if (ownsWorkDir)
-            {
-                Directory.Delete(workDir, recursive: true);
             }
             throw;
         }

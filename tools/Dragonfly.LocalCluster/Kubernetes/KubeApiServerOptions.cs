@@ -3,7 +3,10 @@ namespace Dragonfly.LocalCluster.Kubernetes;
 /// <summary>How to run one kube-apiserver with its own etcd on loopback.</summary>
 public sealed class KubeApiServerOptions
 {
-    /// <summary>Holds certificates, token file, logs and etcd's data. Null: a fresh temporary directory, deleted on dispose.</summary>
+    /// <summary>
+    /// Holds certificates, token file, logs and etcd's data. Null: a fresh temporary directory, deleted on
+    /// dispose (kept when the start fails, for the logs the exception names).
+    /// </summary>
     public string? WorkDir { get; init; }
 
     /// <summary>Bearer tokens accepted besides the built-in <c>admin</c> (system:masters) and <c>limited</c> (no groups).</summary>

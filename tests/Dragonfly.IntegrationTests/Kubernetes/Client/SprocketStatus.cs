@@ -1,0 +1,8 @@
+namespace Dragonfly.IntegrationTests.Kubernetes.Client;
+
+public sealed class SprocketStatus
+{
+    public string? Phase { get; set; }
+
+    public int? ObservedTeeth { get; set; }
+}

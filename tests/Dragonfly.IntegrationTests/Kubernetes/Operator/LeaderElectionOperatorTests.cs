@@ -1,0 +1,32 @@
+using Dragonfly.Kubernetes.Models;
+
+namespace Dragonfly.IntegrationTests.Kubernetes.Operator;
+
+/// <summary>Two operator processes with leader election: one leads; when it is killed, the other takes the Lease and reconciles.</summary>
+[TestFixture]
+public sealed class LeaderElectionOperatorTests : OperatorFixture
+{
+    [Test]
+    public async Task TwoOperators_OneLeads_AndTheOtherTakesOverWhenTheLeaderIsKilled()
+    {
+        string[] Args(string identity) =>
+        [
+            "--leaderElection:enabled", "true", "--leaderElection:identity", identity, "--leaderElection:leaseNamespace", Namespace,
+            "--leaderElection:leaseDuration", "00:00:04", "--leaderElection:renewDeadline", "00:00:03", "--leaderElection:retryPeriod", "00:00:00.500",
+        ];
+        var a = await StartOperatorAsync("operator-a", Args("operator-a"));
+        await WaitForAsync<V1Lease>("dragonfly-operator", l => l.Spec.HolderIdentity == "operator-a", "operator-a to lead", a);
+        var b = await StartOperatorAsync("operator-b", Args("operator-b"));
+        await CreateAsync(Supernode("one"));
+        await WaitForAsync<V1StatefulSet>("one", _ => true, "the leader to reconcile Supernode one", a);
+        var lease = await Kube.GetAsync<V1Lease>("dragonfly-operator", Namespace, TestTimeout.Token);
+        Assert.That(lease!.Spec.HolderIdentity, Is.EqualTo("operator-a"), "operator-b stays a candidate while operator-a renews");
+
+        await a.KillAsync();
+
+        var taken = await WaitForAsync<V1Lease>("dragonfly-operator", l => l.Spec.HolderIdentity == "operator-b", "operator-b to take over the Lease", b);
+        Assert.That(taken.Spec.LeaseTransitions, Is.EqualTo(1));
+        await CreateAsync(Supernode("two"));
+        await WaitForAsync<V1StatefulSet>("two", _ => true, "the new leader to reconcile Supernode two", b);
+    }
+}
