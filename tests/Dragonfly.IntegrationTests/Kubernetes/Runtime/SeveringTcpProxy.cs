@@ -17,7 +17,7 @@ public sealed class SeveringTcpProxy : IAsyncDisposable
     private readonly List<Task> _relays = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
-    private TaskCompletionSource _resumed = Completed();
+    private TaskCompletionSource _resumed = Resumed();
     private TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SeveringTcpProxy(Uri upstream)
@@ -132,6 +132,13 @@ public sealed class SeveringTcpProxy : IAsyncDisposable
             }
             await Task.WhenAll(PumpAsync(client, upstream), PumpAsync(upstream, client));
         }
+    }
+
+    private static TaskCompletionSource Resumed()
+    {
+        var resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        resumed.SetResult();
+        return resumed;
     }
 
     /// <summary>Copies one direction until either side closes; a side closed by <see cref="SeverAndHold"/> ends it too.</summary>

@@ -7,6 +7,7 @@ namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
 public sealed class TestLog : ILoggerProvider, ILogger
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Line)> _entries = new();
+    private bool _disposed;
 
     public TestLog() => Factory = LoggerFactory.Create(builder => builder.AddProvider(this).SetMinimumLevel(LogLevel.Debug));
 
@@ -33,5 +34,10 @@ public sealed class TestLog : ILoggerProvider, ILogger
 
     public void Dispose()
     {
+        if (!_disposed)
+        {
+            _disposed = true;
+            Factory.Dispose();
+        }
     }
 }

@@ -1,0 +1,59 @@
+{{/* Name of the release's objects: "<release>" unless the release name already says dragonfly. */}}
+{{- define "dragonfly.fullname" -}}
+{{- if contains "dragonfly" .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-dragonfly" .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "dragonfly.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+app.kubernetes.io/part-of: dragonfly
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{/* image "operator" -> <imageRegistry>/operator:<tag> */}}
+{{- define "dragonfly.image" -}}
+{{- printf "%s/%s:%s" .root.Values.imageRegistry .name (.root.Values.imageTag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "dragonfly.supernodeName" -}}
+{{- .Values.supernode.name | default (printf "%s-supernode" (include "dragonfly.fullname" .)) -}}
+{{- end -}}
+
+{{/* Scheduler addresses peers use: the default Supernode's stable pod names, the list the operator's preheat hashes over too. */}}
+{{- define "dragonfly.supernodeAddresses" -}}
+{{- if .Values.peer.supernodes -}}
+{{- join "," .Values.peer.supernodes -}}
+{{- else -}}
+{{- $name := include "dragonfly.supernodeName" . -}}
+{{- $addresses := list -}}
+{{- range $i := until (int .Values.supernode.replicas) -}}
+{{- $addresses = append $addresses (printf "%s-%d.%s-headless.%s.svc:%d" $name $i $name $.Release.Namespace (int $.Values.supernode.ports.grpc)) -}}
+{{- end -}}
+{{- join "," $addresses -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "dragonfly.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The restricted Pod Security profile's container settings. */}}
+{{- define "dragonfly.restrictedContainer" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}

@@ -1,0 +1,6 @@
+namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
+
+public sealed class GearSpec
+{
+    public int Teeth { get; set; }
+}

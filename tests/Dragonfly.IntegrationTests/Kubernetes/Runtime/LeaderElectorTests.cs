@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Dragonfly.IntegrationTests.Kubernetes.Client;
+using Dragonfly.Kubernetes;
+using Dragonfly.Kubernetes.Models;
+using Dragonfly.Operator.Runtime.Leadership;
+
+namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
+
+/// <summary>
+/// <see cref="LeaderElector"/> over a real Lease, with a 3 s lease, 2 s renew deadline and 0.5 s retry period
+/// (<see cref="LeaderCandidate"/>).
+/// </summary>
+public sealed class LeaderElectorTests
+{
+    private CancellationTokenSource _timeout = null!;
+    private string _ns = "";
+    private TestLog _log = null!;
+
+    private static KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
+
+    private static KubernetesClient Client => Cluster.Admin;
+
+    private CancellationToken Token => _timeout.Token;
+
+    [SetUp]
+    public async Task CreateNamespaceAsync()
+    {
+        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        _ns = await Cluster.CreateNamespaceAsync(Token);
+        _log = new TestLog();
+    }
+
+    [TearDown]
+    public void DisposeTimeout()
+    {
+        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Passed)
+        {
+            TestContext.Out.WriteLine($"elector log:\n{_log}\n{Cluster.Health()}");
+        }
+        _log.Dispose();
+        _timeout.Dispose();
+    }
+
+    [Test]
+    public async Task RunAsync_TwoCandidates_ExactlyOneLeads()
+    {
+        await using var a = Candidate("a");
+        await using var b = Candidate("b");
+
+        var first = await Task.WhenAny(a.Leading, b.Leading).WaitAsync(Token);
+        var (leader, follower) = first == a.Leading ? (a, b) : (b, a);
+        await WaitForRenewalsAsync(leader.Identity, renewals: 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(follower.Terms, Is.Zero, "the follower campaigned through three renewals without leading");
+            Assert.That(follower.Elector.IsLeader, Is.False);
+            Assert.That(leader.Elector.IsLeader, Is.True);
+            Assert.That(leader.Terms, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_LeaderStopped_ReleasesAndTheOtherTakesOverBeforeTheLeaseExpires()
+    {
+        await using var a = Candidate("a");
+        await a.Leading.WaitAsync(Token);
+        await using var b = Candidate("b");
+        await WaitForRenewalsAsync("a", renewals: 2);
+
+        var handover = Stopwatch.StartNew();
+        await a.StopAsync();
+        var released = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+        await b.Leading.WaitAsync(Token);
+        handover.Stop();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(released.Spec.HolderIdentity, Is.Null.Or.EqualTo("b"), "a stopped leader hands the lease back");
+            Assert.That(a.LostLead.IsCompleted, Is.True, "the stopped leader's lead token was cancelled");
+            Assert.That(handover.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)),
+                "b took over a released lease at its next retry, not after the 3 s lease ran out");
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_LeaseTakenByAnotherWriter_LeadTokenCancelled()
+    {
+        await using var a = Candidate("a");
+        await a.Leading.WaitAsync(Token);
+
+        await OverwriteHolderAsync("intruder", leaseDurationSeconds: 60);
+
+        await a.LostLead.WaitAsync(Token);
+        var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(lease.Spec.HolderIdentity, Is.EqualTo("intruder"), "a may not take back a lease someone else holds");
+            Assert.That(a.Terms, Is.EqualTo(1));
+        });
+    }
+
+    private LeaderCandidate Candidate(string identity) => new(Client, _ns, identity, _log, Token);
+
+    /// <summary>Watches the Lease until <paramref name="holder"/> has renewed it <paramref name="renewals"/> times, failing if anyone else takes it.</summary>
+    private async Task WaitForRenewalsAsync(string holder, int renewals)
+    {
+        var list = await Client.ListWithMetadataAsync<V1Lease>(_ns, cancellationToken: Token);
+        var seen = 0;
+        await foreach (var change in Client.WatchAsync<V1Lease>(_ns, list.Metadata.ResourceVersion, cancellationToken: Token))
+        {
+            if (change.Type == WatchEventType.Bookmark)
+            {
+                continue;
+            }
+            Assert.That(change.Object.Spec.HolderIdentity, Is.EqualTo(holder), $"the lease changed hands ({change.Type})");
+            if (change.Type == WatchEventType.Modified && ++seen == renewals)
+            {
+                return;
+            }
+        }
+        Assert.Fail("the lease watch ended");
+    }
+
+    /// <summary>Writes the Lease as another candidate would, retrying when it races a renewal.</summary>
+    private async Task OverwriteHolderAsync(string holder, int leaseDurationSeconds)
+    {
+        while (true)
+        {
+            var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+            lease.Spec.HolderIdentity = holder;
+            lease.Spec.LeaseDurationSeconds = leaseDurationSeconds;
+            lease.Spec.RenewTime = DateTimeOffset.UtcNow;
+            lease.Spec.LeaseTransitions = (lease.Spec.LeaseTransitions ?? 0) + 1;
+            try
+            {
+                await Client.UpdateAsync(lease, Token);
+                return;
+            }
+            catch (KubernetesException e) when (e.IsConflict)
+            {
+                // a renewed between our read and write; read again
+            }
+        }
+    }
+}
