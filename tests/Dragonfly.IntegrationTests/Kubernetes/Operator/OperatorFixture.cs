@@ -19,7 +19,14 @@ public abstract class OperatorFixture : MirrorFixture
     private KubeApiServer _server = null!;
     private string _serverDir = "";
 
+    /// <summary>A user with no rights until a test binds a role to it (to run the operator with the chart's RBAC alone).</summary>
+    protected static readonly KubeStaticToken RbacOperatorToken = KubeStaticToken.Create("rbac-operator");
+
     protected KubernetesClient Kube { get; private set; } = null!;
+
+    /// <summary>A kubeconfig for <see cref="RbacOperatorToken"/>.</summary>
+    protected string WriteRbacOperatorKubeconfig(string path) =>
+        _server.WriteKubeconfig(path, KubeCredential.FromToken(RbacOperatorToken.User, RbacOperatorToken.Token));
 
     protected string Namespace { get; private set; } = "";
 
@@ -30,7 +37,7 @@ public abstract class OperatorFixture : MirrorFixture
     {
         _serverDir = Path.Combine(Path.GetTempPath(), "dragonfly-kube-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_serverDir);
-        _server = await KubeApiServer.StartAsync(null, TestTimeout.Token);
+        _server = await KubeApiServer.StartAsync(new KubeApiServerOptions { Tokens = [RbacOperatorToken] }, TestTimeout.Token);
         Kubeconfig = _server.WriteKubeconfig(Path.Combine(_serverDir, "kubeconfig"));
         Kube = new KubernetesClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(Kubeconfig));
         await CrdInstaller.InstallAsync(Kube, CrdCommand.EntityTypes, "dragonfly-tests", TimeProvider.System, TestTimeout.Token);
