@@ -1,4 +1,5 @@
 using Dragonfly.Kubernetes.Models;
+using Dragonfly.LocalCluster.Registry;
 
 namespace Dragonfly.IntegrationTests.Kubernetes.Operator;
 
@@ -28,5 +29,11 @@ public sealed class LeaderElectionOperatorTests : OperatorFixture
         Assert.That(taken.Spec.LeaseTransitions, Is.EqualTo(1));
         await CreateAsync(Supernode("two"));
         await WaitForAsync<V1StatefulSet>("two", _ => true, "the new leader to reconcile Supernode two", b);
+
+        // A graceful stop (SIGTERM, as the kubelet sends) hands the Lease back instead of letting it expire.
+        (await ToolProcess.RunAsync("kill", ["-TERM", b.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10), TestTimeout.Token)).ThrowIfFailed("kill -TERM");
+        var released = await WaitForAsync<V1Lease>("dragonfly-operator", l => string.IsNullOrEmpty(l.Spec.HolderIdentity), "operator-b to release the Lease on SIGTERM", b);
+        Assert.That(released.Spec.LeaseDurationSeconds, Is.EqualTo(1));
+        Assert.That(() => b.HasExited, Is.True.After(10).Seconds.PollEvery(100).MilliSeconds, "the operator exits after a SIGTERM");
     }
 }
