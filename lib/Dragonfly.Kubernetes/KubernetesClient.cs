@@ -87,13 +87,13 @@ public sealed partial class KubernetesClient : IDisposable
     public Task<T> UpdateStatusAsync<T>(T entity, CancellationToken cancellationToken = default) where T : class, IKubernetesObject =>
         SendAsync<T>(HttpMethod.Put, ObjectPath<T>(NameOf(entity), entity.Metadata.Namespace) + "/status", Json(WithTypeMeta(entity)), null, cancellationToken);
 
-    /// <summary>A JSON merge patch (RFC 7386): null values delete fields.</summary>
+    /// <summary>A JSON merge patch (RFC 7386): <paramref name="patch"/> is serialized with its nulls, and a null deletes the field.</summary>
     public Task<T> PatchAsync<T>(string name, string? @namespace, object patch, CancellationToken cancellationToken = default) where T : class, IKubernetesObject =>
-        SendAsync<T>(HttpMethod.Patch, ObjectPath<T>(name, @namespace), Content(patch, "application/merge-patch+json"), null, cancellationToken);
+        SendAsync<T>(HttpMethod.Patch, ObjectPath<T>(name, @namespace), Content(patch, "application/merge-patch+json", KubernetesJson.MergePatchOptions), null, cancellationToken);
 
     /// <summary>A JSON merge patch of the status subresource.</summary>
     public Task<T> PatchStatusAsync<T>(string name, string? @namespace, object patch, CancellationToken cancellationToken = default) where T : class, IKubernetesObject =>
-        SendAsync<T>(HttpMethod.Patch, ObjectPath<T>(name, @namespace) + "/status", Content(patch, "application/merge-patch+json"), null, cancellationToken);
+        SendAsync<T>(HttpMethod.Patch, ObjectPath<T>(name, @namespace) + "/status", Content(patch, "application/merge-patch+json", KubernetesJson.MergePatchOptions), null, cancellationToken);
 
     /// <summary>
     /// Server-side apply: the server merges the fields <paramref name="entity"/> sets into the live object and records
@@ -258,6 +258,6 @@ public sealed partial class KubernetesClient : IDisposable
 
     private static StringContent Json(object value) => Content(value, "application/json");
 
-    private static StringContent Content(object value, string mediaType) =>
-        new(value as string ?? JsonSerializer.Serialize(value, value.GetType(), KubernetesJson.Options), Encoding.UTF8, mediaType);
+    private static StringContent Content(object value, string mediaType, JsonSerializerOptions? options = null) =>
+        new(value as string ?? JsonSerializer.Serialize(value, value.GetType(), options ?? KubernetesJson.Options), Encoding.UTF8, mediaType);
 }

@@ -7,18 +7,21 @@ namespace Dragonfly.Kubernetes;
 /// <summary>The JSON conventions of the Kubernetes API: camelCase names, absent rather than null, RFC 3339 seconds.</summary>
 public static class KubernetesJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options { get; } = Create(JsonIgnoreCondition.WhenWritingNull);
+
+    /// <summary>For JSON merge patches, where an explicit null deletes a field: nulls are written.</summary>
+    public static JsonSerializerOptions MergePatchOptions { get; } = Create(JsonIgnoreCondition.Never);
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"the API server sent null for a {typeof(T).Name}");
 
-    private static JsonSerializerOptions Create()
+    private static JsonSerializerOptions Create(JsonIgnoreCondition ignore)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            DefaultIgnoreCondition = ignore,
         };
         options.Converters.Add(new Rfc3339Converter());
         options.MakeReadOnly(populateMissingResolver: true);

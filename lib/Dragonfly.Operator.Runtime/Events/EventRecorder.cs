@@ -14,6 +14,7 @@ namespace Dragonfly.Operator.Runtime.Events;
 /// </summary>
 public sealed partial class EventRecorder(KubernetesClient client, string component, TimeProvider time, ILogger<EventRecorder> logger)
 {
+    private const int MaxRemembered = 4096;
     private readonly ConcurrentDictionary<string, (string Namespace, string Name, int Count)> _recent = new();
 
     public async Task PublishAsync(IKubernetesObject about, string reason, string message, EventType type = EventType.Normal, CancellationToken cancellationToken = default)
@@ -27,9 +28,21 @@ public sealed partial class EventRecorder(KubernetesClient client, string compon
             if (_recent.TryGetValue(key, out var seen))
             {
                 var count = seen.Count + 1;
-                await client.PatchAsync<Corev1Event>(seen.Name, seen.Namespace, new { count, lastTimestamp = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'") }, cancellationToken);
-                _recent[key] = (seen.Namespace, seen.Name, count);
-                return;
+                try
+                {
+                    await client.PatchAsync<Corev1Event>(seen.Name, seen.Namespace, new { count, lastTimestamp = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'") }, cancellationToken);
+                    _recent[key] = (seen.Namespace, seen.Name, count);
+                    return;
+                }
+                catch (KubernetesException e) when (e.IsNotFound)
+                {
+                    // The server expired the event (events live an hour by default): start a new one.
+                    _recent.TryRemove(key, out _);
+                }
+            }
+            if (_recent.Count >= MaxRemembered)
+            {
+                _recent.Clear();
             }
             var name = $"{about.Metadata.Name}.{Suffix(key, now)}";
             await client.CreateAsync(new Corev1Event

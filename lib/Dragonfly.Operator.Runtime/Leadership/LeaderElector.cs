@@ -48,6 +48,13 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
             catch (OperationCanceledException)
             {
             }
+            catch (Exception)
+            {
+                // The controllers failed: hand the lease to a standby at once, then let the failure end the process.
+                IsLeader = false;
+                await ReleaseAsync();
+                throw;
+            }
             IsLeader = false;
             if (cancellationToken.IsCancellationRequested)
             {
@@ -101,6 +108,11 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
             try
             {
                 renewed = await TryAcquireOrRenewAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped during a renewal: return like between renewals, so the caller stops the work and releases.
+                return;
             }
             catch (Exception e) when (e is KubernetesException or HttpRequestException)
             {

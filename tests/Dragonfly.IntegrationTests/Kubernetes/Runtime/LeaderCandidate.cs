@@ -46,6 +46,9 @@ public sealed class LeaderCandidate : IAsyncDisposable
     /// <summary>How often the lead callback has started.</summary>
     public int Terms => Volatile.Read(ref _terms);
 
+    /// <summary>Cancels the run (as a host shutting down does) without waiting for it.</summary>
+    public Task CancelAsync() => _stop.CancelAsync();
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();

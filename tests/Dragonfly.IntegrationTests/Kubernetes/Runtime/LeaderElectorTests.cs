@@ -100,6 +100,32 @@ public sealed class LeaderElectorTests
         });
     }
 
+    /// <summary>
+    /// The host stops while a renewal is on its way (held here by a relay in front of the apiserver): the run still
+    /// ends normally, after stopping the lead work and handing the lease back.
+    /// </summary>
+    [Test]
+    public async Task RunAsync_StoppedDuringARenewal_ReturnsAndReleasesTheLease()
+    {
+        await using var proxy = new SeveringTcpProxy(Cluster.Server.Server);
+        using var client = new KubernetesClient(Cluster.ConfigurationFor(Cluster.Server.Admin, proxy.Address));
+        await using var a = new LeaderCandidate(client, _ns, "a", _log, Token);
+        await a.Leading.WaitAsync(Token);
+
+        proxy.SeverAndHold();
+        await proxy.Held.WaitAsync(Token);
+        await a.CancelAsync();
+        proxy.Resume();
+
+        Assert.That(async () => await a.Running.WaitAsync(Token), Throws.Nothing, "a cancelled run returns");
+        var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(a.LostLead.IsCompleted, Is.True, "the lead work was stopped");
+            Assert.That(lease.Spec.HolderIdentity, Is.Null, "the lease was handed back");
+        });
+    }
+
     private LeaderCandidate Candidate(string identity) => new(Client, _ns, identity, _log, Token);
 
     /// <summary>Watches the Lease until <paramref name="holder"/> has renewed it <paramref name="renewals"/> times, failing if anyone else takes it.</summary>
