@@ -49,6 +49,17 @@ for (var i = 0; i < rounds; i++)
 }
 
 await using var containerd = await Containerd.StartAsync(Path.Combine(work, "ctr"), ct);
+// PIN=1 models a real cluster on this 2-core machine: the registry and the supernode (remote infrastructure) on
+// core 0, the node's peer daemon and containerd on core 1. Unpinned, all four compete for both cores, which
+// charges the mirror for work a real node never does.
+var pinned = Environment.GetEnvironmentVariable("PIN") == "1";
+if (pinned)
+{
+    await PinAsync(registry.Pid, 0);
+    await PinAsync(cluster.Supernode!.Pid, 0);
+    await PinAsync(cluster.Peers[0].Process.Pid, 1);
+    await PinAsync(containerd.Pid, 1);
+}
 var directHosts = Path.Combine(work, "hosts-direct");
 var mirrorHosts = Path.Combine(work, "hosts-mirror");
 Containerd.WriteHostsToml(directHosts, registry.Host, "http://" + registry.Host, []);
@@ -65,6 +76,7 @@ for (var i = 0; i < rounds; i++)
 }
 
 Console.WriteLine();
+Console.WriteLine(pinned ? "cores: registry and supernode on 0, peer daemon and containerd on 1 (PIN=1)" : "cores: every process on both (PIN=1 pins them as in a cluster)");
 Console.WriteLine($"cached {ByteSize.Format(blobSize)} blob, MiB/s   direct: {Join(directRates)}   mirror: {Join(mirrorRates)}");
 Console.WriteLine($"  throughput ratio mirror/direct (medians): {Median(mirrorRates) / Median(directRates):0.00}   (goal >= 0.90)");
 Console.WriteLine($"cold pull of {coldLayers.Length} layers ({ByteSize.Format(coldLayers.Sum())}), s   direct: {Join(directPulls)}   mirror: {Join(mirrorPulls)}");
@@ -108,6 +120,10 @@ async Task<double> PullAsync(string reference, string hostsDir)
     await containerd.RemoveImageAsync(reference, ct);
     return seconds;
 }
+
+async Task PinAsync(int pid, int core) =>
+    (await ToolProcess.RunAsync("taskset", ["-a", "-p", "-c", core.ToString(CultureInfo.InvariantCulture), pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10), ct))
+        .ThrowIfFailed($"taskset of pid {pid}");
 
 static string RuntimeArch() => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
 {

@@ -16,6 +16,9 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
 {
     private const int ReadChunk = 64 * 1024;
 
+    /// <summary>Connections one host keeps to one parent, across all its tasks (the dispatcher limits each task).</summary>
+    public const int MaxConnectionsPerParentHost = 128;
+
     public async Task<PieceFetchResult> FetchAsync(
         Uri parentBase, TaskId taskId, Piece piece, Memory<byte> buffer,
         IReadOnlyList<ByteRateLimiter> limiters, TimeSpan timeout, CancellationToken cancellationToken)
@@ -108,7 +111,10 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
 
     /// <summary>
     /// An HttpClient suited to piece traffic between hosts. With <paramref name="localAddress"/> set,
-    /// connections leave from that address (the host's own), so parents see who is asking.
+    /// connections leave from that address (the host's own), so parents see who is asking. The client is shared by
+    /// every task of the host, so <paramref name="maxConnectionsPerParent"/> must cover all of them: how many pieces
+    /// go to one parent at once is the dispatcher's decision per task, and a small pool here would queue requests of
+    /// concurrent tasks behind each other (five layers of one image all fetching from the seed).
     /// </summary>
     public static HttpClient CreateHttpClient(int maxConnectionsPerParent, IPAddress? localAddress = null) =>
         new(new SocketsHttpHandler

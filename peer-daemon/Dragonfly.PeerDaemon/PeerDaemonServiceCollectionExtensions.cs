@@ -34,7 +34,7 @@ public static class PeerDaemonServiceCollectionExtensions
             options.Download,
             sp.GetRequiredService<ContentStore>(),
             sp.GetRequiredService<HostRateLimits>(),
-            new PieceFetcher(PieceFetcher.CreateHttpClient(options.Download.MaxPiecesPerParent, LocalAddressFor(options)), sp.GetRequiredService<TimeProvider>()),
+            new PieceFetcher(PieceFetcher.CreateHttpClient(PieceFetcher.MaxConnectionsPerParentHost, LocalAddressFor(options)), sp.GetRequiredService<TimeProvider>()),
             SourceRequests.CreateClient(),
             sp.GetRequiredService<HostIdentity>(),
             sp.GetRequiredService<TimeProvider>(),
