@@ -93,6 +93,21 @@ public sealed class GrpcChannelCallTests : GrpcServerFixture
     }
 
     [Test]
+    public async Task ClientStreaming_SlowSender_IsNotCutOffByKestrelsMinimumBodyRate()
+    {
+        // A peer's piece-report stream goes quiet while pieces download; the server requires 1 KiB/s after 2 s.
+        using var call = Channel.ClientStreaming(EchoMethods.ClientStream, Bounded());
+        await call.RequestStream.WriteAsync(new Number { Value = 1 });
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await call.RequestStream.WriteAsync(new Number { Value = 2 });
+        await call.RequestStream.CompleteAsync();
+
+        var sum = await call.ResponseAsync;
+
+        Assert.That((sum.Total, sum.Count), Is.EqualTo((3L, 2)));
+    }
+
+    [Test]
     public async Task ClientStreaming_NoMessages_ReturnsEmptySum()
     {
         using var call = Channel.ClientStreaming(EchoMethods.ClientStream, Bounded());

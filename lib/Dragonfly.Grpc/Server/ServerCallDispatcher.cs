@@ -1,5 +1,7 @@
 using Dragonfly.Grpc.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Dragonfly.Grpc.Server;
@@ -35,6 +37,17 @@ internal sealed class ServerCallDispatcher
         if (await RequestValidator.TryRejectAsync(httpContext, _logger).ConfigureAwait(false))
         {
             return;
+        }
+        // A streaming call sends little and seldom (a piece report now and then, less when the host is busy), and
+        // Kestrel's minimum request body rate (240 B/s after a 5 s grace) would abort it mid-download. gRPC calls
+        // are bounded by their deadlines and the message size limit instead, as in Grpc.AspNetCore.
+        if (httpContext.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } minimumRate)
+        {
+            minimumRate.MinDataRate = null;
+        }
+        if (httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
         }
 
         var timeoutHeader = httpContext.Request.Headers[GrpcProtocol.TimeoutHeader].ToString();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,7 +38,12 @@ public sealed class GrpcTestServer : IAsyncDisposable
     public static async Task<GrpcTestServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(new IPEndPoint(IPAddress.Loopback, 0)));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenGrpc(new IPEndPoint(IPAddress.Loopback, 0));
+            // Stricter than Kestrel's default (240 B/s after 5 s) so a test shows quickly that calls are exempt.
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(2));
+        });
         var logs = new CapturingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
