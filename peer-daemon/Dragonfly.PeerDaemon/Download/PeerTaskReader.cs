@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using Dragonfly.Core.Storage;
 
 namespace Dragonfly.PeerDaemon.Download;
@@ -35,58 +35,58 @@ public static class PeerTaskReader
     /// Copies <paramref name="length"/> bytes from <paramref name="offset"/> to <paramref name="destination"/>.
     /// Returns how many bytes were written and, when the download failed before the range was complete, why.
     /// </summary>
-    public static async Task<(long Written, DownloadError? Error)> CopyAsync(PeerTask task, long offset, long length, Stream destination, CancellationToken cancellationToken)
+    public static async Task<(long Written, DownloadError? Error)> CopyAsync(PeerTask task, long offset, long length, PipeWriter destination, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         var position = offset;
         var end = offset + length;
-        try
+        while (position < end)
         {
-            while (position < end)
+            var changed = task.Changed;
+            var content = task.Content;
+            var finished = task.Completion.IsCompleted;
+            if (finished)
             {
-                var changed = task.Changed;
-                var content = task.Content;
-                var finished = task.Completion.IsCompleted;
-                if (finished)
+                var outcome = await task.Completion;
+                if (outcome.Error is { } error)
                 {
-                    var outcome = await task.Completion;
-                    if (outcome.Error is { } error)
+                    return (position - offset, error);
+                }
+                content = outcome.Content;
+            }
+            var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsComplete), end - position);
+            if (available <= 0)
+            {
+                await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
+                continue;
+            }
+            try
+            {
+                while (available > 0)
+                {
+                    // Read the file straight into the response's buffer: no copy through a buffer of our own.
+                    var want = (int)Math.Min(ChunkSize, available);
+                    var memory = destination.GetMemory(want);
+                    var read = await content!.ReadAsync(position, memory[..Math.Min(want, memory.Length)], cancellationToken);
+                    if (read == 0)
                     {
-                        return (position - offset, error);
+                        throw new IOException($"task {task.TaskId} ended at {position} bytes on disk although its pieces up to {position + available} are held");
                     }
-                    content = outcome.Content;
-                }
-                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsComplete), end - position);
-                if (available <= 0)
-                {
-                    await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
-                    continue;
-                }
-                try
-                {
-                    while (available > 0)
+                    destination.Advance(read);
+                    var flushed = await destination.FlushAsync(cancellationToken);
+                    if (flushed.IsCanceled || flushed.IsCompleted)
                     {
-                        var read = await content!.ReadAsync(position, buffer.AsMemory(0, (int)Math.Min(ChunkSize, available)), cancellationToken);
-                        if (read == 0)
-                        {
-                            throw new IOException($"task {task.TaskId} ended at {position} bytes on disk although its pieces up to {position + available} are held");
-                        }
-                        await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                        position += read;
-                        available -= read;
+                        throw new OperationCanceledException("the client stopped reading", cancellationToken);
                     }
-                }
-                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && !ReferenceEquals(task.Content, content))
-                {
-                    // The download started over into new content (a fallback to the source); continue from there.
+                    position += read;
+                    available -= read;
                 }
             }
-            return (position - offset, null);
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && !ReferenceEquals(task.Content, content))
+            {
+                // The download started over into new content (a fallback to the source); continue from there.
+            }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return (position - offset, null);
     }
 
     /// <summary>Held bytes from <paramref name="position"/> on that may go out now: all once the content is verified whole.</summary>

@@ -82,7 +82,7 @@ public sealed partial class FileProxy
         }
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentLength = length;
-        var (written, copyError) = await PeerTaskReader.CopyAsync(task, 0, length, context.Response.Body, cancellationToken);
+        var (written, copyError) = await PeerTaskReader.CopyAsync(task, 0, length, context.Response.BodyWriter, cancellationToken);
         if (copyError is null)
         {
             return true;

@@ -109,7 +109,7 @@ public sealed partial class RegistryMirror(
             : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var spec = new DownloadSpec(new ContentKey(registry.UriFor(path.ToUpstreamPath()).AbsoluteUri, path.Reference), headers);
         var task = tasks.StartOrJoin(spec);
-        var (written, error) = await PeerTaskReader.CopyAsync(task, r.Offset, r.Length, response.Body, cancellationToken);
+        var (written, error) = await PeerTaskReader.CopyAsync(task, r.Offset, r.Length, response.BodyWriter, cancellationToken);
         if (error is null)
         {
             return;
