@@ -45,14 +45,15 @@ crds: build
 ## deps: test dependencies, idempotent. apt-get/npm run only when something is missing.
 deps: deps-node deps-registry deps-kube deps-kube-tools
 
-## deps-registry: the real origin and clients of the mirror tests (docker-registry, skopeo, containerd, dockerd, htpasswd).
-REGISTRY_TOOLS := docker-registry skopeo ctr containerd runc dockerd htpasswd
+## deps-registry: the real origin and clients of the mirror tests (docker-registry, skopeo, containerd, dockerd, htpasswd),
+## and promtool (Debian's prometheus) that checks every /metrics endpoint.
+REGISTRY_TOOLS := docker-registry skopeo ctr containerd runc dockerd htpasswd promtool
 deps-registry:
 	@missing=""; for t in $(REGISTRY_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	[ -z "$$missing" ] || { \
 	  echo "installing registry test tools (missing:$$missing)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    docker-registry skopeo containerd runc docker.io apache2-utils; }
+	    docker-registry skopeo containerd runc docker.io apache2-utils prometheus; }
 
 ## deps-kube: the operator tests' real kube-apiserver v1.20.2 (built once from Debian's kubernetes source package,
 ## ~6 min on 2 cores, cached under $$DRAGONFLY_CACHE or /var/cache/dragonfly) and etcd (etcd-server). Idempotent.

@@ -1,5 +1,6 @@
 using System.Net;
 using Dragonfly.Hosting;
+using Dragonfly.Hosting.Metrics;
 using Dragonfly.Kubernetes;
 using Dragonfly.Operator;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -32,12 +33,14 @@ catch (KubeConfigException e)
 }
 builder.UseDragonflyLogging("operator");
 builder.Services.AddDragonflyOperator(options, kubeconfig);
+builder.Services.AddPrometheusExporter();
 ListenOptions? health = null;
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HealthListenIp), options.HealthPort, listen => health = listen));
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", () => Results.Text("ok\n"));
+app.MapPrometheusMetrics();
 await app.StartAsync();
 var port = health!.IPEndPoint!.Port;
 app.Logger.LogInformation("Operator watching {Scope} on {Server} as {FieldManager}; health on port {Port}",

@@ -1,3 +1,4 @@
+using Dragonfly.Hosting.Metrics;
 using System.Net;
 using Dragonfly.Core;
 using Dragonfly.Core.RateLimiting;
@@ -30,6 +31,8 @@ public static class PeerDaemonServiceCollectionExtensions
             new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit), sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(_ => new SupernodeSelector(options.SupernodeAddresses));
         services.AddSingleton<HostIdentity>();
+        services.AddSingleton<PeerDaemonMetrics>();
+        services.AddPrometheusExporter();
         services.AddSingleton(sp => new DownloadEnvironment(
             options.Download,
             sp.GetRequiredService<ContentStore>(),
@@ -38,7 +41,8 @@ public static class PeerDaemonServiceCollectionExtensions
             SourceRequests.CreateClient(),
             sp.GetRequiredService<HostIdentity>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<PeerDaemonMetrics>()));
         services.AddSingleton<PeerTaskManager>();
         services.AddSingleton<DaemonRpcService>();
         services.AddSingleton(options.Mirror);

@@ -1,6 +1,7 @@
 using System.Net;
 using Dragonfly.Core.Storage;
 using Dragonfly.Hosting;
+using Dragonfly.Hosting.Metrics;
 using Dragonfly.PeerDaemon;
 using Dragonfly.PeerDaemon.Containerd;
 using Dragonfly.PeerDaemon.Download;
@@ -54,7 +55,9 @@ if (options.Mirror.Enabled)
         branch => branch.Run(context => FileProxy.IsProxyRequest(context) ? proxy.HandleAsync(context) : mirror.HandleAsync(context)));
 }
 DaemonRpcService.Map(app);
-app.MapPieceDownload(id => store.TryGet(id), limits.Upload);
+var metrics = app.Services.GetRequiredService<PeerDaemonMetrics>();
+app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
+app.MapPrometheusMetrics();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", () => Results.Text("ok\n"));
 

@@ -1,5 +1,6 @@
 using Dragonfly.Core.Storage;
 using Dragonfly.Hosting;
+using Dragonfly.Hosting.Metrics;
 using Dragonfly.Supernode;
 using Dragonfly.Supernode.Rpc;
 using Dragonfly.Supernode.Scheduling;
@@ -33,7 +34,9 @@ var store = app.Services.GetRequiredService<ContentStore>();
 var discarded = store.DiscardPartial();
 var limits = app.Services.GetRequiredService<SeedRateLimits>();
 SchedulerRpcService.Map(app);
-app.MapPieceDownload(id => store.TryGet(id), limits.Upload);
+var metrics = app.Services.GetRequiredService<SupernodeMetrics>();
+app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
+app.MapPrometheusMetrics();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
 app.MapGet("/readyz", () => Results.Text("ok\n"));
 

@@ -2,6 +2,7 @@ using Dragonfly.Core;
 using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
 using Dragonfly.Grpc;
+using Dragonfly.Hosting.Metrics;
 using Dragonfly.Supernode.Rpc;
 using Dragonfly.Supernode.Scheduling;
 using Dragonfly.Supernode.Seeding;
@@ -17,6 +18,8 @@ public static class SupernodeServiceCollectionExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton(options.Scheduler);
+        services.AddSingleton<SupernodeMetrics>();
+        services.AddPrometheusExporter();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ContentStore(
             new ContentStoreOptions { Directory = options.DataDir, ReservedFreeBytes = ByteSize.Parse(options.ReservedFreeSpace) },
@@ -29,6 +32,7 @@ public static class SupernodeServiceCollectionExtensions
             sp.GetRequiredService<ContentStore>(),
             SourceRequests.CreateClient(),
             sp.GetRequiredService<SeedRateLimits>(),
+            sp.GetRequiredService<SupernodeMetrics>(),
             sp.GetRequiredService<ILogger<CdnSeed>>()));
         services.AddSingleton<ISeed>(sp => sp.GetRequiredService<CdnSeed>());
         services.AddSingleton<HostHealth>();

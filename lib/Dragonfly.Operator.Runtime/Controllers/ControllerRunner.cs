@@ -145,6 +145,7 @@ public sealed partial class ControllerRunner<TEntity> : IControllerRunner where 
             _queue.Forget(key);
             return;
         }
+        var started = _time.GetTimestamp();
         ReconciliationResult result;
         try
         {
@@ -164,6 +165,7 @@ public sealed partial class ControllerRunner<TEntity> : IControllerRunner where 
         {
             result = ReconciliationResult.Failure(e.Message, e);
         }
+        ControllerMetrics.Reconciled(Name, result.IsSuccess, _time.GetElapsedTime(started));
         if (result.IsSuccess)
         {
             _queue.Forget(key);

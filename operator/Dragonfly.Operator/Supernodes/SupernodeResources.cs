@@ -54,13 +54,13 @@ public static class SupernodeResources
     /// <summary>Gives each pod a stable DNS name; publishes not-ready pods so peers can fail over by name.</summary>
     public static V1Service HeadlessService(V1Alpha1Supernode s) => Owned(new V1Service
     {
-        Metadata = Meta(s, SupernodeNames.HeadlessService(s)),
+        Metadata = WithServiceRole(Meta(s, SupernodeNames.HeadlessService(s)), "headless"),
         Spec = new V1ServiceSpec { ClusterIP = "None", Selector = SupernodeNames.Selector(s), Ports = Ports(s), PublishNotReadyAddresses = true },
     }, s);
 
     public static V1Service ClientService(V1Alpha1Supernode s) => Owned(new V1Service
     {
-        Metadata = Meta(s, SupernodeNames.ClientService(s)),
+        Metadata = WithServiceRole(Meta(s, SupernodeNames.ClientService(s)), "client"),
         Spec = new V1ServiceSpec { Type = "ClusterIP", Selector = SupernodeNames.Selector(s), Ports = Ports(s) },
     }, s);
 
@@ -185,6 +185,13 @@ public static class SupernodeResources
 
     private static V1ObjectMeta Meta(V1Alpha1Supernode s, string name) =>
         new() { Name = name, Namespace = s.Metadata.Namespace, Labels = SupernodeNames.Labels(s) };
+
+    /// <summary>Tells the two Services apart for selectors (a ServiceMonitor scrapes each pod once, through the headless one).</summary>
+    private static V1ObjectMeta WithServiceRole(V1ObjectMeta meta, string role)
+    {
+        meta.Labels!["dragonfly.io/service"] = role;
+        return meta;
+    }
 
     private static T Owned<T>(T child, V1Alpha1Supernode owner) where T : KubernetesObject
     {

@@ -13,4 +13,5 @@ public sealed record DownloadEnvironment(
     HttpClient SourceClient,
     HostIdentity Host,
     TimeProvider Time,
-    ILoggerFactory LoggerFactory);
+    ILoggerFactory LoggerFactory,
+    PeerDaemonMetrics Metrics);

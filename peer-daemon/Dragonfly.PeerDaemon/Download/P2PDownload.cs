@@ -211,6 +211,7 @@ internal sealed partial class P2PDownload
         {
             _lastProgress = _env.Time.GetTimestamp();
             LogPieceDone(piece.Number, parent.Id, result.Elapsed.TotalMilliseconds);
+            _env.Metrics.PieceDone(parent.IsSeed, result.Elapsed);
             _task.AddCompleted(piece.Size);
             await _verifier.AdvanceAsync(_content, cancellationToken);
             if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
@@ -218,6 +219,7 @@ internal sealed partial class P2PDownload
         else
         {
             LogPieceFailed(piece.Number, parent.Id, result.Status, result.Detail);
+            _env.Metrics.PieceFailed(parent.IsSeed, result.Status);
         }
         try
         {

@@ -65,11 +65,13 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
             if (outcome.Error is { } error)
             {
                 LogFailed(error.Kind, error.Message);
+                env.Metrics.DownloadFailed(error.Kind.ToString());
             }
             else
             {
                 var traffic = peerTask.Traffic.ToProto();
                 LogCompleted(peerTask.ContentLength, peerTask.Elapsed.TotalMilliseconds, traffic.FromSource, traffic.FromSeed, traffic.FromPeers);
+                env.Metrics.DownloadSucceeded(traffic.FromSource, traffic.FromSeed, traffic.FromPeers);
             }
             return outcome;
         }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dragonfly.Supernode.Rpc;
 
 /// <summary>Thin gRPC adapter over <see cref="Scheduler"/>: validates, converts, routes. No scheduling logic here.</summary>
-public sealed class SchedulerRpcService(Scheduler scheduler)
+public sealed class SchedulerRpcService(Scheduler scheduler, SupernodeMetrics metrics)
 {
     private static readonly TimeSpan AnnounceInterval = TimeSpan.FromSeconds(30);
 
@@ -30,6 +30,7 @@ public sealed class SchedulerRpcService(Scheduler scheduler)
 
     public Task<RegisterPeerTaskResponse> RegisterPeerTaskAsync(RegisterPeerTaskRequest request, ServerCallContext context)
     {
+        metrics.PeerRegistered();
         var (taskId, key) = SchedulerRequestValidator.ValidateContent(request.Url, request.UrlMeta, request.TaskId);
         SchedulerRequestValidator.ValidatePeer(request.PeerId, request.Host);
         var headers = SchedulerRequestValidator.Headers(request.UrlMeta);

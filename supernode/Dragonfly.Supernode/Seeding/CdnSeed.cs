@@ -20,6 +20,7 @@ public sealed partial class CdnSeed(
     ContentStore store,
     HttpClient sourceClient,
     SeedRateLimits limits,
+    SupernodeMetrics metrics,
     ILogger<CdnSeed> logger) : ISeed, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<TaskId, Task> _running = new();
@@ -99,6 +100,7 @@ public sealed partial class CdnSeed(
             }
             await content.CompleteAsync(cutter.Written, digest.ToString(), cancellationToken);
             LogCompleted(cutter.Written, digest.ToString());
+            metrics.SeedFetched(cutter.Written);
             observer.Completed(taskId, cutter.Written, digest.ToString());
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -120,6 +122,7 @@ public sealed partial class CdnSeed(
     private void Fail(ISeedObserver observer, TaskId taskId, StoredContent? content, int status, string error)
     {
         LogFailed(status, error);
+        metrics.SeedFailed();
         content?.Discard();
         observer.Failed(taskId, status, error);
     }

@@ -69,7 +69,7 @@ public sealed class ChartTests : OperatorFixture
             Assert.That(chart.OfKind("Supernode"), Is.Empty);
             Assert.That(chart.OfKind("ClusterRole"), Is.Empty, "a namespaced operator gets no cluster-wide rights");
             Assert.That((string?)chart.Get("Role", "test-dragonfly-operator")["metadata"]!["namespace"], Is.EqualTo("apps"));
-            Assert.That(chart.OfKind("ServiceMonitor").Select(s => (string?)s["metadata"]!["labels"]!["release"]), Is.All.EqualTo("prom"));
+            Assert.That(chart.OfKind("ServiceMonitor").Concat(chart.OfKind("PodMonitor")).Select(s => (string?)s["metadata"]!["labels"]!["release"]), Is.EqualTo(new[] { "prom", "prom", "prom" }));
             Assert.That(chart.OfKind("NetworkPolicy").Count(), Is.EqualTo(2));
             Assert.That(chart.OfKind("PodDisruptionBudget").Count(), Is.EqualTo(1));
         });

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dragonfly.Kubernetes;
 using Dragonfly.Kubernetes.Models;
+using Dragonfly.LocalCluster.Registry;
 using Dragonfly.Operator.Entities;
 
 namespace Dragonfly.IntegrationTests.Kubernetes.Operator;
@@ -54,6 +55,14 @@ public sealed class SupernodeOperatorTests : OperatorFixture
         Assert.That((ready.Status!.ReadyReplicas, Status(ready, "Progressing"), Status(ready, "Degraded")), Is.EqualTo((3, "False", "False")));
         var events = await Kube.ListAsync<Corev1Event>(Namespace, cancellationToken: TestTimeout.Token);
         Assert.That(events.Where(e => e.InvolvedObject.Uid == supernode.Metadata.Uid).Select(e => e.Reason), Does.Contain("Applied"));
+
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync($"http://127.0.0.1:{op.Port("healthPort")}/metrics", TestTimeout.Token);
+        var file = Path.Combine(WorkDir, "operator.metrics");
+        await File.WriteAllTextAsync(file, metrics, TestTimeout.Token);
+        var check = await ToolProcess.RunAsync("sh", ["-c", $"promtool check metrics < '{file}'"], TimeSpan.FromSeconds(30), TestTimeout.Token);
+        Assert.That(check.ExitCode, Is.Zero, $"promtool check metrics on the operator's /metrics:\n{check.StdOut}{check.StdErr}");
+        Assert.That(metrics, Does.Match("dragonfly_operator_reconciles_total\\{controller=\"V1Alpha1Supernode\",result=\"success\"\\} [1-9]"));
     }
 
     [Test]

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Dragonfly.Hosting.Metrics;
+
+public static class MetricsEndpointExtensions
+{
+    /// <summary>Registers the exporter (it starts listening when first resolved; resolve it before work starts).</summary>
+    public static IServiceCollection AddPrometheusExporter(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PrometheusExporter>();
+        return services;
+    }
+
+    /// <summary><c>GET /metrics</c> in the Prometheus text format.</summary>
+    public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder endpoints, string path = "/metrics")
+    {
+        var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
+        return endpoints.MapGet(path, () => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+    }
+}

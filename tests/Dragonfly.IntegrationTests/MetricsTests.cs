@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dragonfly.LocalCluster;
+using Dragonfly.LocalCluster.Registry;
+
+namespace Dragonfly.IntegrationTests;
+
+/// <summary>
+/// /metrics of the real supernode and peer processes after a swarm download: valid Prometheus text (checked by
+/// promtool, Debian's prometheus package) with figures that add up to what happened.
+/// </summary>
+public sealed partial class MetricsTests : ClusterFixture
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    [Test]
+    public async Task MetricsOfSupernodeAndPeers_PassPromtool_AndCountTheDownload()
+    {
+        const long size = 24L << 20;
+        TestFiles.WriteRandom(Path.Combine(OriginRoot, "data.bin"), size);
+        var cluster = await StartClusterAsync(peers: 3);
+        var url = cluster.Origin.UrlOf("data.bin");
+
+        var results = await Task.WhenAll(cluster.Peers.Select(p => cluster.DfgetAsync(p, url, Output(p.Name + ".out"), cancellationToken: TestTimeout.Token)));
+        Assert.That(results.Select(r => r.ExitCode), Is.All.Zero);
+
+        var supernode = await ScrapeAndCheckAsync($"http://127.0.0.3:{cluster.Supernode!.Port("downloadPort")}/metrics", "supernode");
+        var peers = new List<string>();
+        foreach (var peer in cluster.Peers)
+        {
+            peers.Add(await ScrapeAndCheckAsync($"http://{peer.Ip}:{peer.Process.Port("uploadPort")}/metrics", peer.Name));
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Value(supernode, "dragonfly_supernode_source_bytes_total"), Is.EqualTo(size), "the seed fetched one copy");
+            Assert.That(Value(supernode, "dragonfly_supernode_seed_fetches_total{result=\"succeeded\"}"), Is.EqualTo(1));
+            Assert.That(Value(supernode, "dragonfly_supernode_peer_registrations_total"), Is.EqualTo(3));
+            foreach (var text in peers)
+            {
+                Assert.That(Value(text, "dragonfly_peer_downloads_total{result=\"succeeded\"}"), Is.EqualTo(1));
+                var bySource = new[] { "origin", "supernode", "peer" }.Sum(s => Value(text, $"dragonfly_peer_download_bytes_total{{source=\"{s}\"}}"));
+                Assert.That(bySource, Is.EqualTo(size), "bytes by source add up to the file");
+                Assert.That(Value(text, "dragonfly_peer_download_bytes_total{source=\"origin\"}"), Is.Zero);
+                Assert.That(text, Does.Contain("dragonfly_peer_piece_duration_seconds_bucket{parent=\"supernode\",le=\"+Inf\"}"));
+            }
+            var uploadedByPeers = peers.Sum(t => Value(t, "dragonfly_peer_upload_bytes_total"));
+            var fromPeers = peers.Sum(t => Value(t, "dragonfly_peer_download_bytes_total{source=\"peer\"}"));
+            Assert.That(uploadedByPeers, Is.EqualTo(fromPeers), "what peers served is what peers received from peers");
+        });
+    }
+
+    private async Task<string> ScrapeAndCheckAsync(string url, string name)
+    {
+        using var response = await Http.GetAsync(url, TestTimeout.Token);
+        Assert.That(response.Content.Headers.ContentType?.ToString(), Does.StartWith("text/plain; version=0.0.4"));
+        var text = await response.Content.ReadAsStringAsync(TestTimeout.Token);
+        var file = Output(name + ".metrics");
+        await File.WriteAllTextAsync(file, text, TestTimeout.Token);
+        var check = await ToolProcess.RunAsync("sh", ["-c", $"promtool check metrics < '{file}'"], TimeSpan.FromSeconds(30), TestTimeout.Token);
+        Assert.That(check.ExitCode, Is.Zero, $"promtool check metrics on {name}'s /metrics:\n{check.StdOut}{check.StdErr}\n{text}");
+        return text;
+    }
+
+    /// <summary>The value of one series line (name with its exact label set), 0 when absent.</summary>
+    private static double Value(string text, string series)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+        return 0;
+    }
+}
