@@ -19,10 +19,14 @@ public sealed partial class KubernetesClient
         var path = CollectionPath<T>(@namespace) + Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("resourceVersion", resourceVersion),
             ("labelSelector", labelSelector), ("timeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var request = NewRequest(HttpMethod.Get, path, null);
+        // The server ends the watch after timeoutSeconds; a connection that went half-open (a load balancer dropped
+        // it, the server's node died) would never end, so the client gives up a little after that on its own.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds + 30));
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         }
         catch (HttpRequestException e)
         {
@@ -34,17 +38,18 @@ public sealed partial class KubernetesClient
             {
                 throw Failure(HttpMethod.Get, path, response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
             }
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
             while (true)
             {
                 string? line;
                 try
                 {
-                    line = await reader.ReadLineAsync(cancellationToken);
+                    line = await reader.ReadLineAsync(deadline.Token);
                 }
-                catch (IOException) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    // The server or a proxy dropped the stream: the watch simply ends and the caller resumes.
+                    // The server or a proxy dropped the stream, or it went silent past the deadline: the watch simply
+                    // ends and the caller resumes from the last resourceVersion it saw.
                     yield break;
                 }
                 if (line is null)

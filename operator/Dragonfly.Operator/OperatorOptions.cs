@@ -36,8 +36,8 @@ public sealed class OperatorOptions
     /// <summary>How often a running PreheatTask's progress is polled from the supernodes.</summary>
     public TimeSpan PreheatPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Failed attempts to resolve images or reach a supernode before a PreheatTask fails.</summary>
-    public int PreheatMaxAttempts { get; set; } = 5;
+    /// <summary>Failed attempts to resolve images or reach a supernode before a PreheatTask fails (backoff from 1 s doubling to 5 min: 10 attempts span about 11 minutes).</summary>
+    public int PreheatMaxAttempts { get; set; } = 10;
 
     public IReadOnlyList<string> Validate()
     {

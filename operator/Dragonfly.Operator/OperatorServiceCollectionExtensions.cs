@@ -46,7 +46,8 @@ public static class OperatorServiceCollectionExtensions
                 options.LeaderElection.LeaseNamespace ?? sp.GetRequiredService<KubernetesClient>().DefaultNamespace,
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaderElector>>()));
         }
-        services.AddHostedService(sp => new OperatorService(sp.GetServices<IControllerRunner>(), sp.GetService<LeaderElector>()));
+        services.AddHostedService(sp => new OperatorService(sp.GetServices<IControllerRunner>(), sp.GetService<LeaderElector>(),
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<OperatorService>>()));
         return services;
     }
 }

@@ -48,4 +48,4 @@ app.Logger.LogInformation("Operator watching {Scope} on {Server} as {FieldManage
 await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object> { ["pid"] = Environment.ProcessId, ["healthPort"] = port },
     app.Lifetime.ApplicationStopping);
 await app.WaitForShutdownAsync();
-return 0;
+return Environment.ExitCode; // 1 when leadership was lost (see OperatorService)

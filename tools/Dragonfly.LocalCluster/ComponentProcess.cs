@@ -30,6 +30,9 @@ public sealed class ComponentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The ready file's values once started.</summary>
     public IReadOnlyDictionary<string, JsonElement> Ready { get; private set; } = new Dictionary<string, JsonElement>();
 

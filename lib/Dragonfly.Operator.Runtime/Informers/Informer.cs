@@ -47,7 +47,13 @@ public sealed partial class Informer<T>(KubernetesClient client, string? @namesp
                 backoff = MinBackoff;
                 while (true)
                 {
+                    var started = time.GetTimestamp();
                     resourceVersion = await WatchOnceAsync(resourceVersion, cancellationToken);
+                    if (time.GetElapsedTime(started) < MinBackoff)
+                    {
+                        // A watch that ends at once (a proxy closing it, a server shedding load) must not become a hot loop.
+                        await Task.Delay(MinBackoff, time, cancellationToken);
+                    }
                 }
             }
             catch (KubernetesException e) when (e.IsGone)

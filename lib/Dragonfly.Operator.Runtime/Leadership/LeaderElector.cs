@@ -15,7 +15,8 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
 {
     private readonly string _identity = options.Identity ?? Environment.MachineName;
     private (string? Holder, DateTimeOffset? RenewTime, string? ResourceVersion) _observed;
-    private DateTimeOffset _observedAt;
+    /// <summary>Monotonic time when the lease record last changed as seen here (wall clocks may jump).</summary>
+    private long _observedAt;
 
     public string Identity => _identity;
 
@@ -23,9 +24,12 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
 
     /// <summary>
     /// Campaigns until leading, runs <paramref name="lead"/> with a token cancelled when leadership is lost, and
-    /// campaigns again after a loss; returns when <paramref name="cancellationToken"/> is cancelled.
+    /// (with <paramref name="campaignAgain"/>) campaigns again after a loss; returns when
+    /// <paramref name="cancellationToken"/> is cancelled or, without <paramref name="campaignAgain"/>, once leadership
+    /// ended, with <see cref="LostLeadership"/> telling which. A <paramref name="lead"/> that returns by itself ends
+    /// the term like a loss.
     /// </summary>
-    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
+    public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken, bool campaignAgain = true)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -62,8 +66,18 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
                 return;
             }
             LogLost(_identity, options.LeaseName);
+            LostLeadership = true;
+            if (!campaignAgain)
+            {
+                await ReleaseAsync();
+                return;
+            }
+            await Task.Delay(options.RetryPeriod, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>True once a term ended without this instance being asked to stop.</summary>
+    public bool LostLeadership { get; private set; }
 
     private async Task AcquireAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +103,7 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
 
     private async Task RenewUntilLostAsync(Task work, CancellationTokenSource leading, CancellationToken cancellationToken)
     {
-        var lastRenew = time.GetUtcNow();
+        var lastRenew = time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested && !work.IsCompleted)
         {
             try
@@ -105,13 +119,23 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
                 return;
             }
             bool renewed;
+            // A renewal may not outlast the renew deadline: a leader that cannot tell whether it still holds the
+            // lease must stop before a standby may take it (after the lease duration).
+            var left = options.RenewDeadline - time.GetElapsedTime(lastRenew);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
             try
             {
-                renewed = await TryAcquireOrRenewAsync(cancellationToken);
+                renewed = await TryAcquireOrRenewAsync(attempt.Token);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // Stopped during a renewal: return like between renewals, so the caller stops the work and releases.
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                LogRenewTimedOut(options.LeaseName, options.RenewDeadline.TotalSeconds);
                 return;
             }
             catch (Exception e) when (e is KubernetesException or HttpRequestException)
@@ -121,9 +145,9 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
             }
             if (renewed)
             {
-                lastRenew = time.GetUtcNow();
+                lastRenew = time.GetTimestamp();
             }
-            else if (time.GetUtcNow() - lastRenew > options.RenewDeadline)
+            else if (time.GetElapsedTime(lastRenew) > options.RenewDeadline)
             {
                 return;
             }
@@ -155,12 +179,12 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
         if (record != _observed)
         {
             _observed = record;
-            _observedAt = now;
+            _observedAt = time.GetTimestamp();
         }
         var holder = lease.Spec.HolderIdentity;
         var ours = holder == _identity;
         var duration = TimeSpan.FromSeconds(lease.Spec.LeaseDurationSeconds ?? (int)options.LeaseDuration.TotalSeconds);
-        if (!ours && !string.IsNullOrEmpty(holder) && now - _observedAt < duration)
+        if (!ours && !string.IsNullOrEmpty(holder) && time.GetElapsedTime(_observedAt) < duration)
         {
             return false;
         }
@@ -170,7 +194,7 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
         {
             var written = await client.UpdateAsync(lease, cancellationToken);
             _observed = (written.Spec.HolderIdentity, written.Spec.RenewTime, written.Metadata.ResourceVersion);
-            _observedAt = now;
+            _observedAt = time.GetTimestamp();
             return true;
         }
         catch (KubernetesException e) when (e.IsConflict)
@@ -217,8 +241,11 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
     [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} acquired lease {Lease}; now leading")]
     private partial void LogAcquired(string identity, string lease);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost lease {Lease}; controllers stopped, campaigning again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost lease {Lease}; its work is stopped")]
     private partial void LogLost(string identity, string lease);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew lease {Lease} within the renew deadline ({Seconds} s); stepping down")]
+    private partial void LogRenewTimedOut(string lease, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing lease {Lease} failed")]
     private partial void LogRenewFailed(Exception error, string lease);

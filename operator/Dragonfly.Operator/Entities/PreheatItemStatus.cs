@@ -28,6 +28,9 @@ public sealed class PreheatItemStatus
     [Description("Bytes the supernode holds.")]
     public long BytesDone { get; set; }
 
+    [Description("Times the item was submitted again because its supernode no longer knew it.")]
+    public int Resubmits { get; set; }
+
     [Description("Why the item failed.")]
     public string? Error { get; set; }
 }

@@ -28,7 +28,7 @@ public sealed class V1Alpha1SupernodeSpec
     [Description("The piece cache volume.")]
     public SupernodeStorage Storage { get; set; } = new();
 
-    [Description("Most bytes of content the piece cache keeps; least recently used content is evicted past it. Empty means the volume's size.")]
+    [Description("Most bytes of content the piece cache should keep. Passed to the supernode's configuration, but this supernode version does not evict by quota yet: size the volume instead.")]
     [Pattern(DragonflyApi.QuantityPattern)]
     public string? CacheQuota { get; set; }
 
@@ -41,7 +41,7 @@ public sealed class V1Alpha1SupernodeSpec
     [Description("Ports of each supernode pod.")]
     public SupernodePorts Ports { get; set; } = new();
 
-    [Description("Serve TLS from this Secret (kubernetes.io/tls: tls.crt, tls.key, optional ca.crt); empty serves cleartext.")]
+    [Description("A kubernetes.io/tls Secret mounted into the supernode pods at /etc/dragonfly/tls. This supernode version still serves cleartext: TLS is not active yet.")]
     public string? TlsSecretName { get; set; }
 
     [Description("Log level of the supernode: Verbose, Debug, Information, Warning, Error.")]

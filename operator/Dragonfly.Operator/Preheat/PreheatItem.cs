@@ -6,4 +6,13 @@ namespace Dragonfly.Operator.Preheat;
 public sealed record PreheatItem(string Source, string Url, string? Digest, long? Bytes, IReadOnlyDictionary<string, string> Headers)
 {
     public TaskId TaskId => new ContentKey(Url, Digest).ToTaskId();
+
+    /// <summary>The URL as status and events may show it: without its query, which can carry a signature or token.</summary>
+    public string DisplayUrl => Redact(Url);
+
+    /// <summary>The source as status may show it (a URL loses its query).</summary>
+    public string DisplaySource => Uri.TryCreate(Source, UriKind.Absolute, out _) ? Redact(Source) : Source;
+
+    private static string Redact(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Query.Length > 1 ? uri.GetLeftPart(UriPartial.Path) + "?…" : url;
 }

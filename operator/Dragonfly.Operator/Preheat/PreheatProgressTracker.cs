@@ -12,6 +12,7 @@ namespace Dragonfly.Operator.Preheat;
 public sealed class PreheatProgressTracker(SupernodeClients clients, TimeProvider time)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+    private const int MaxResubmits = 3;
 
     /// <summary>Asks each item's home supernode to fetch it; returns the item statuses. Idempotent at the supernode.</summary>
     public async Task<List<PreheatItemStatus>> SubmitAsync(IReadOnlyList<PreheatItem> items, IReadOnlyList<Uri> supernodes,
@@ -36,12 +37,13 @@ public sealed class PreheatProgressTracker(SupernodeClients clients, TimeProvide
             var response = await clients.For(home).PreheatAsync(new PreheatRequest { Url = item.Url, UrlMeta = meta }, Options(cancellationToken));
             result.Add(new PreheatItemStatus
             {
-                Source = item.Source,
-                Url = item.Url,
+                Source = item.DisplaySource,
+                Url = item.DisplayUrl,
                 Digest = item.Digest,
                 TaskId = response.TaskId,
                 Supernode = home.Authority,
                 Bytes = item.Bytes is >= 0 ? item.Bytes : null,
+                Resubmits = old?.Resubmits ?? 0,
                 State = response.State == TaskState.Succeeded ? PreheatItemState.Succeeded : PreheatItemState.Running,
                 BytesDone = response.State == TaskState.Succeeded ? item.Bytes ?? 0 : 0,
             });
@@ -71,6 +73,14 @@ public sealed class PreheatProgressTracker(SupernodeClients clients, TimeProvide
             }
             catch (RpcException e) when (e.Status.StatusCode == StatusCode.NotFound)
             {
+                // The supernode restarted, or its fetch failed and it forgot the task: try again a few times only.
+                if (item.Resubmits >= MaxResubmits)
+                {
+                    item.State = PreheatItemState.Failed;
+                    item.Error = $"supernode {item.Supernode} lost the task {item.Resubmits + 1} times; its fetch from the source probably failed (see the supernode's log)";
+                    continue;
+                }
+                item.Resubmits++;
                 resubmit = true;
                 continue;
             }

@@ -63,6 +63,11 @@ public static partial class ContainerdHostsCommand
                 {
                     output.WriteLine(HostsTomlWriter.Remove(certsDir, name) ? $"removed {name}" : $"left {name} (not written by Dragonfly)");
                 }
+                else if (HostsTomlWriter.IsForeign(certsDir, name))
+                {
+                    // Someone configured this registry by hand: leave it, and keep the node's peer daemon starting.
+                    error.WriteLine($"containerd-hosts: warning: {Path.Combine(certsDir, name, "hosts.toml")} was not written by Dragonfly; left as it is, so {name} is not mirrored on this node");
+                }
                 else
                 {
                     output.WriteLine($"wrote {HostsTomlWriter.Write(certsDir, name, server, mirror!)}");

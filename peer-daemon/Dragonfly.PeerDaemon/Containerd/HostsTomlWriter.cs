@@ -59,5 +59,12 @@ public static class HostsTomlWriter
         return true;
     }
 
+    /// <summary>True when the registry already has a hosts.toml that Dragonfly did not write.</summary>
+    public static bool IsForeign(string certsDir, string registry)
+    {
+        var path = Path.Combine(certsDir, registry, "hosts.toml");
+        return File.Exists(path) && !IsOurs(path);
+    }
+
     private static bool IsOurs(string path) => File.ReadLines(path).FirstOrDefault() == Marker;
 }

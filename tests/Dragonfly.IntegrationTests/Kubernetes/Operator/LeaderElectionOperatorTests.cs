@@ -36,4 +36,21 @@ public sealed class LeaderElectionOperatorTests : OperatorFixture
         Assert.That(released.Spec.LeaseDurationSeconds, Is.EqualTo(1));
         Assert.That(() => b.HasExited, Is.True.After(10).Seconds.PollEvery(100).MilliSeconds, "the operator exits after a SIGTERM");
     }
+
+    [Test]
+    public async Task LeaderWhoseLeaseIsTaken_StepsDownWithinTheRenewDeadline_AndExits()
+    {
+        var op = await StartOperatorAsync("operator", "--leaderElection:enabled", "true", "--leaderElection:identity", "operator",
+            "--leaderElection:leaseNamespace", Namespace, "--leaderElection:leaseDuration", "00:00:04",
+            "--leaderElection:renewDeadline", "00:00:03", "--leaderElection:retryPeriod", "00:00:00.500");
+        var lease = await WaitForAsync<V1Lease>("dragonfly-operator", l => l.Spec.HolderIdentity == "operator", "the operator to lead", op);
+
+        // Another party takes the lease (as a standby would after a partition): the operator can no longer renew.
+        lease.Spec.HolderIdentity = "intruder";
+        lease.Spec.RenewTime = DateTimeOffset.UtcNow;
+        await Kube.UpdateAsync(lease, TestTimeout.Token);
+
+        Assert.That(() => op.HasExited, Is.True.After(15).Seconds.PollEvery(100).MilliSeconds, "a leader that lost its lease stops reconciling and exits");
+        Assert.That(op.ExitCode, Is.EqualTo(1), "exit code 1, so the kubelet restarts it as a fresh candidate");
+    }
 }
