@@ -51,7 +51,7 @@ public sealed class KubeconfigTests
         var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(path, $"{Cluster.Server.Admin.UserName}@dragonfly-test");
 
         Assert.That(config.Host, Is.EqualTo(Cluster.Server.Server));
-        Assert.That(await NamespaceNamesAsync(config), Does.Contain("default"));
+        Assert.That(await NamespaceNamesAsync(config), Does.Contain("kube-system"));
     }
 
     [Test]
