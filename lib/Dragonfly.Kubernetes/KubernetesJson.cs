@@ -14,6 +14,9 @@ public static class KubernetesJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>A deep copy through the wire form, so a copy serializes exactly as the original.</summary>
+    public static T Clone<T>(T value) => Deserialize<T>(Serialize(value));
+
     public static T Deserialize<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"the API server sent null for a {typeof(T).Name}");
 

@@ -49,7 +49,7 @@ public sealed record ImageReference(string Registry, string Repository, string? 
         {
             tag = rest[(colon + 1)..];
             rest = rest[..colon];
-            if (!IsValidTag(tag))
+            if (!OciPath.IsValidTag(tag))
             {
                 error = $"'{text}': tag '{tag}' is invalid: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128 characters";
                 return false;
@@ -87,8 +87,4 @@ public sealed record ImageReference(string Registry, string Repository, string? 
         error = null;
         return true;
     }
-
-    private static bool IsValidTag(string tag) =>
-        tag.Length is > 0 and <= 128 && (char.IsAsciiLetterOrDigit(tag[0]) || tag[0] == '_')
-        && tag.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
 }

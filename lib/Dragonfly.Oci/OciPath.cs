@@ -86,6 +86,9 @@ public sealed partial record OciPath(OciEndpoint Endpoint, string Name, string R
 
     public static bool IsValidName(string name) => name.Length is > 0 and <= MaxNameLength && NamePattern().IsMatch(name);
 
+    /// <summary>A tag: <c>[A-Za-z0-9_][A-Za-z0-9._-]</c>, at most 128 characters.</summary>
+    public static bool IsValidTag(string tag) => TagPattern().IsMatch(tag);
+
     private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "...";
 
     [GeneratedRegex("^[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]

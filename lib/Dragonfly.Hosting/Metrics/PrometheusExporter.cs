@@ -97,7 +97,11 @@ public sealed class PrometheusExporter : IDisposable
 
         public bool IsObservable => instrument.IsObservable;
 
-        private string Type => instrument switch
+        private readonly string _type = TypeOf(instrument);
+
+        private string Type => _type;
+
+        private static string TypeOf(Instrument instrument) => instrument switch
         {
             Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> => "counter",
             Histogram<double> or Histogram<long> or Histogram<int> => "histogram",

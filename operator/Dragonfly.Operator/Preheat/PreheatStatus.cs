@@ -9,7 +9,7 @@ namespace Dragonfly.Operator.Preheat;
 public static class PreheatStatus
 {
     public static V1Alpha1PreheatTaskStatus Copy(V1Alpha1PreheatTaskStatus? status) =>
-        status is null ? new V1Alpha1PreheatTaskStatus() : KubernetesJson.Deserialize<V1Alpha1PreheatTaskStatus>(KubernetesJson.Serialize(status));
+        status is null ? new V1Alpha1PreheatTaskStatus() : KubernetesJson.Clone(status);
 
     /// <summary>Recomputes progress and the phase from the items; true when every item is done.</summary>
     public static bool Advance(V1Alpha1PreheatTaskStatus status, long? generation, DateTimeOffset now)

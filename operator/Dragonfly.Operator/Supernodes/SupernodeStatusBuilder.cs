@@ -13,7 +13,7 @@ public static class SupernodeStatusBuilder
         var generation = supernode.Metadata.Generation;
         var previous = supernode.Status ?? new V1Alpha1SupernodeStatus();
         // Copy so that equal content serializes equally and transition times survive.
-        var status = KubernetesJson.Deserialize<V1Alpha1SupernodeStatus>(KubernetesJson.Serialize(previous));
+        var status = KubernetesJson.Clone(previous);
         status.ObservedGeneration = generation;
         status.Endpoints = SupernodeNames.Endpoints(supernode);
         var desired = supernode.Spec.Replicas;

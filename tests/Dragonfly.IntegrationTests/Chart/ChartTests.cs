@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Dragonfly.IntegrationTests.Kubernetes.Operator;
 using Dragonfly.Kubernetes.Models;
@@ -143,7 +141,7 @@ public sealed class ChartTests : OperatorFixture
         var registry = await StartRegistryAsync("registry");
         var image = await PushImageAsync(registry, "demo/app", [1 << 20, 4 << 20]);
         await PushImageAsync(registry, "demo/other", [2 << 20], seed: 7);
-        var mirrorPort = FreeLoopbackPort();
+        var mirrorPort = LoopbackPort.Next();
         var cluster = await StartClusterAsync(1, peerArgs: ["--mirror:listenIp", "127.0.0.1", "--mirror:port", mirrorPort.ToString(), "--mirror:registries:0", "http://" + registry.Host]);
         var chart = await RenderedChart.RenderAsync(WorkDir, $$$"""
             peer: {ports: {mirror: {{{mirrorPort}}}}}
@@ -219,12 +217,5 @@ public sealed class ChartTests : OperatorFixture
         var file = Path.Combine(WorkDir, "rbac.json");
         await File.WriteAllTextAsync(file, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray(documents.Select(d => (JsonNode)d).ToArray()) }.ToJsonString());
         (await KubeTools.KubectlAsync(Kubeconfig, ["apply", "-f", file], TestTimeout.Token)).ThrowIfFailed("kubectl apply of the chart's RBAC");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -9,6 +9,10 @@ public static class KubeBinaries
     public const string Version = "v1.20.2";
     private const string Hint = "run `make deps-kube` (tools/kube-apiserver/build.sh) to build kube-apiserver and install etcd";
 
+    /// <summary>Where the build scripts cache tools: <c>$DRAGONFLY_CACHE</c>, else <c>/var/cache/dragonfly</c>.</summary>
+    public static string CacheDirectory =>
+        Environment.GetEnvironmentVariable("DRAGONFLY_CACHE") is { Length: > 0 } dir ? dir : "/var/cache/dragonfly";
+
     public static string KubeApiServer
     {
         get
@@ -17,8 +21,7 @@ public static class KubeBinaries
             {
                 return File.Exists(overridden) ? overridden : throw new FileNotFoundException($"DRAGONFLY_KUBE_APISERVER names {overridden}, which does not exist");
             }
-            var cache = Environment.GetEnvironmentVariable("DRAGONFLY_CACHE") is { Length: > 0 } dir ? dir : "/var/cache/dragonfly";
-            var path = Path.Combine(cache, "kube-apiserver-" + Version, "kube-apiserver");
+            var path = Path.Combine(CacheDirectory, "kube-apiserver-" + Version, "kube-apiserver");
             return File.Exists(path) ? path : throw new FileNotFoundException($"kube-apiserver {Version} is not at {path}; {Hint}");
         }
     }

@@ -31,8 +31,7 @@ public static class KubeTools
 
     private static string Find(string tool)
     {
-        var cache = Environment.GetEnvironmentVariable("DRAGONFLY_CACHE") is { Length: > 0 } dir ? dir : "/var/cache/dragonfly";
-        var path = Path.Combine(cache, "kube-tools-" + Version, tool);
+        var path = Path.Combine(KubeBinaries.CacheDirectory, "kube-tools-" + Version, tool);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{tool} is not at {path}; run `make deps-kube-tools` (tools/kube-tools/fetch.sh)");
     }
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Dragonfly.LocalCluster.Kubernetes;
 
 /// <summary>A TCP port on 127.0.0.1 that was free a moment ago; a start that then finds it taken retries with a new one.</summary>
-internal static class LoopbackPort
+public static class LoopbackPort
 {
     public const string AddressInUse = "address already in use";
 

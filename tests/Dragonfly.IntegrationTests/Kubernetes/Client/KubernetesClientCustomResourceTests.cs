@@ -8,16 +8,10 @@ namespace Dragonfly.IntegrationTests.Kubernetes.Client;
 /// A custom resource whose CRD <see cref="CrdInstaller"/> generated and installed: the status subresource keeps spec
 /// and status writes apart, and the server enforces the generated schema.
 /// </summary>
-public sealed class KubernetesClientCustomResourceTests
+public sealed class KubernetesClientCustomResourceTests : KubeNamespaceFixture
 {
-    private CancellationTokenSource _timeout = null!;
-    private string _ns = "";
+    protected override KubeTestCluster Cluster => ClientTestsSetUp.Cluster;
 
-    private static KubeTestCluster Cluster => ClientTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
 
     [OneTimeSetUp]
     public async Task InstallCrdAsync()
@@ -25,16 +19,6 @@ public sealed class KubernetesClientCustomResourceTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await CrdInstaller.InstallAsync(Client, [typeof(V1Alpha1Sprocket)], "dragonfly-tests", TimeProvider.System, timeout.Token);
     }
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-    }
-
-    [TearDown]
-    public void DisposeTimeout() => _timeout.Dispose();
 
     [Test]
     public async Task CreateAsync_WithStatus_StatusIsDropped()
@@ -57,7 +41,7 @@ public sealed class KubernetesClientCustomResourceTests
 
         var written = await Client.UpdateStatusAsync(created, Token);
 
-        var read = (await Client.GetAsync<V1Alpha1Sprocket>("s1", _ns, Token))!;
+        var read = (await Client.GetAsync<V1Alpha1Sprocket>("s1", TestNamespace, Token))!;
         Assert.Multiple(() =>
         {
             Assert.That(written.Status?.Phase, Is.EqualTo("Ready"));
@@ -79,7 +63,7 @@ public sealed class KubernetesClientCustomResourceTests
 
         await Client.UpdateAsync(withStatus, Token);
 
-        var read = (await Client.GetAsync<V1Alpha1Sprocket>("s1", _ns, Token))!;
+        var read = (await Client.GetAsync<V1Alpha1Sprocket>("s1", TestNamespace, Token))!;
         Assert.Multiple(() =>
         {
             Assert.That(read.Spec.Teeth, Is.EqualTo(20));
@@ -95,7 +79,7 @@ public sealed class KubernetesClientCustomResourceTests
         created.Status = new SprocketStatus { Phase = "Ready", ObservedTeeth = 12 };
         await Client.UpdateStatusAsync(created, Token);
 
-        var patched = await Client.PatchStatusAsync<V1Alpha1Sprocket>("s1", _ns, new { status = new { phase = "Worn" } }, Token);
+        var patched = await Client.PatchStatusAsync<V1Alpha1Sprocket>("s1", TestNamespace, new { status = new { phase = "Worn" } }, Token);
 
         Assert.That(patched.Status?.Phase, Is.EqualTo("Worn"));
         Assert.That(patched.Status?.ObservedTeeth, Is.EqualTo(12));
@@ -119,19 +103,19 @@ public sealed class KubernetesClientCustomResourceTests
         await Client.CreateAsync(Sprocket("s1", teeth: 12), Token);
 
         var error = Assert.ThrowsAsync<KubernetesException>(() =>
-            Client.PatchAsync<V1Alpha1Sprocket>("s1", _ns, new { spec = new { finish = "Sparkly" } }, Token));
+            Client.PatchAsync<V1Alpha1Sprocket>("s1", TestNamespace, new { spec = new { finish = "Sparkly" } }, Token));
 
         Assert.Multiple(() =>
         {
             Assert.That(error!.IsInvalid, Is.True, error.Message);
             Assert.That(error.Message, Does.Contain("spec.finish").And.Contain("Sparkly").And.Contain("Gloss"));
         });
-        Assert.That((await Client.GetAsync<V1Alpha1Sprocket>("s1", _ns, Token))!.Spec.Finish, Is.EqualTo(SprocketFinish.Matte));
+        Assert.That((await Client.GetAsync<V1Alpha1Sprocket>("s1", TestNamespace, Token))!.Spec.Finish, Is.EqualTo(SprocketFinish.Matte));
     }
 
     private V1Alpha1Sprocket Sprocket(string name, int teeth) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = _ns },
+        Metadata = new V1ObjectMeta { Name = name, Namespace = TestNamespace },
         Spec = new SprocketSpec { Teeth = teeth },
     };
 }

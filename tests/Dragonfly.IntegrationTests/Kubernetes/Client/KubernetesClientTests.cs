@@ -4,33 +4,17 @@ using Dragonfly.Kubernetes.Models;
 namespace Dragonfly.IntegrationTests.Kubernetes.Client;
 
 /// <summary>CRUD, patches, errors and discovery of <see cref="KubernetesClient"/> against a real kube-apiserver 1.20.</summary>
-public sealed class KubernetesClientTests
+public sealed class KubernetesClientTests : KubeNamespaceFixture
 {
-    private CancellationTokenSource _timeout = null!;
-    private string _ns = "";
+    protected override KubeTestCluster Cluster => ClientTestsSetUp.Cluster;
 
-    private static KubeTestCluster Cluster => ClientTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-    }
-
-    [TearDown]
-    public void DisposeTimeout() => _timeout.Dispose();
 
     [Test]
     public async Task CreateAsync_ThenGetAsync_ReturnsTheStoredObject()
     {
         var created = await Client.CreateAsync(ConfigMap("settings", ("a", "1")), Token);
 
-        var read = await Client.GetAsync<V1ConfigMap>("settings", _ns, Token);
+        var read = await Client.GetAsync<V1ConfigMap>("settings", TestNamespace, Token);
 
         Assert.That(read, Is.Not.Null);
         Assert.Multiple(() =>
@@ -46,7 +30,7 @@ public sealed class KubernetesClientTests
     [Test]
     public async Task GetAsync_Missing_ReturnsNull()
     {
-        Assert.That(await Client.GetAsync<V1ConfigMap>("absent", _ns, Token), Is.Null);
+        Assert.That(await Client.GetAsync<V1ConfigMap>("absent", TestNamespace, Token), Is.Null);
     }
 
     [Test]
@@ -80,7 +64,7 @@ public sealed class KubernetesClientTests
     public async Task UpdateAsync_StaleResourceVersion_IsConflict()
     {
         var stale = await Client.CreateAsync(ConfigMap("settings", ("a", "1")), Token);
-        var current = (await Client.GetAsync<V1ConfigMap>("settings", _ns, Token))!;
+        var current = (await Client.GetAsync<V1ConfigMap>("settings", TestNamespace, Token))!;
         current.Data!["a"] = "2";
         await Client.UpdateAsync(current, Token);
         stale.Data!["a"] = "3";
@@ -89,7 +73,7 @@ public sealed class KubernetesClientTests
 
         Assert.That(error!.IsConflict, Is.True, error.Message);
         Assert.That(error.IsAlreadyExists, Is.False);
-        Assert.That((await Client.GetAsync<V1ConfigMap>("settings", _ns, Token))!.Data!["a"], Is.EqualTo("2"), "the stale write changed nothing");
+        Assert.That((await Client.GetAsync<V1ConfigMap>("settings", TestNamespace, Token))!.Data!["a"], Is.EqualTo("2"), "the stale write changed nothing");
     }
 
     [Test]
@@ -97,9 +81,9 @@ public sealed class KubernetesClientTests
     {
         await Client.CreateAsync(ConfigMap("settings"), Token);
 
-        Assert.That(await Client.DeleteAsync<V1ConfigMap>("settings", _ns, Token), Is.True);
-        Assert.That(await Client.DeleteAsync<V1ConfigMap>("settings", _ns, Token), Is.False);
-        Assert.That(await Client.GetAsync<V1ConfigMap>("settings", _ns, Token), Is.Null);
+        Assert.That(await Client.DeleteAsync<V1ConfigMap>("settings", TestNamespace, Token), Is.True);
+        Assert.That(await Client.DeleteAsync<V1ConfigMap>("settings", TestNamespace, Token), Is.False);
+        Assert.That(await Client.GetAsync<V1ConfigMap>("settings", TestNamespace, Token), Is.Null);
     }
 
     [Test]
@@ -110,8 +94,8 @@ public sealed class KubernetesClientTests
         await Client.CreateAsync(labelled, Token);
         await Client.CreateAsync(ConfigMap("other"), Token);
 
-        var all = await Client.ListWithMetadataAsync<V1ConfigMap>(_ns, cancellationToken: Token);
-        var matching = await Client.ListAsync<V1ConfigMap>(_ns, "app=dragonfly", Token);
+        var all = await Client.ListWithMetadataAsync<V1ConfigMap>(TestNamespace, cancellationToken: Token);
+        var matching = await Client.ListAsync<V1ConfigMap>(TestNamespace, "app=dragonfly", Token);
 
         Assert.That(all.Items.Select(c => c.Metadata.Name), Is.SupersetOf(new[] { "labelled", "other" }));
         Assert.That(all.Metadata.ResourceVersion, Is.Not.Null.And.Not.Empty);
@@ -123,7 +107,7 @@ public sealed class KubernetesClientTests
     {
         await Client.CreateAsync(ConfigMap("settings", ("keep", "1"), ("drop", "2")), Token);
 
-        var patched = await Client.PatchAsync<V1ConfigMap>("settings", _ns,
+        var patched = await Client.PatchAsync<V1ConfigMap>("settings", TestNamespace,
             new { data = new Dictionary<string, string?> { ["added"] = "3", ["drop"] = null } }, Token);
 
         Assert.That(patched.Data, Is.EqualTo(new Dictionary<string, string> { ["keep"] = "1", ["added"] = "3" }));
@@ -135,7 +119,7 @@ public sealed class KubernetesClientTests
         var applied = await Client.ApplyAsync(ConfigMap("settings", ("a", "1")), "tests-a", cancellationToken: Token);
 
         Assert.That(applied.Metadata.Uid, Is.Not.Null);
-        Assert.That((await Client.GetAsync<V1ConfigMap>("settings", _ns, Token))!.Data, Is.EqualTo(new Dictionary<string, string> { ["a"] = "1" }));
+        Assert.That((await Client.GetAsync<V1ConfigMap>("settings", TestNamespace, Token))!.Data, Is.EqualTo(new Dictionary<string, string> { ["a"] = "1" }));
     }
 
     [Test]
@@ -183,7 +167,7 @@ public sealed class KubernetesClientTests
 
     private V1ConfigMap ConfigMap(string name, params (string Key, string Value)[] data) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = _ns },
+        Metadata = new V1ObjectMeta { Name = name, Namespace = TestNamespace },
         Data = data.Length == 0 ? null : data.ToDictionary(d => d.Key, d => d.Value),
     };
 }

@@ -6,43 +6,23 @@ using Dragonfly.Operator.Runtime.Crds;
 namespace Dragonfly.IntegrationTests.Kubernetes.Client;
 
 /// <summary><see cref="KubernetesClient.WatchAsync{T}"/> against a real apiserver, with its watch cache on (the default).</summary>
-public sealed class KubernetesClientWatchTests
+public sealed class KubernetesClientWatchTests : KubeNamespaceFixture
 {
-    private CancellationTokenSource _timeout = null!;
-    private string _ns = "";
+    protected override KubeTestCluster Cluster => ClientTestsSetUp.Cluster;
 
-    private static KubeTestCluster Cluster => ClientTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-    }
-
-    [TearDown]
-    public async Task DisposeTimeoutAsync()
-    {
-        await _timeout.CancelAsync();
-        _timeout.Dispose();
-    }
 
     [Test]
     public async Task WatchAsync_FromAListsVersion_SeesLaterAddModifyDelete()
     {
         await Client.CreateAsync(ConfigMap("before", "0"), Token);
-        var list = await Client.ListWithMetadataAsync<V1ConfigMap>(_ns, cancellationToken: Token);
+        var list = await Client.ListWithMetadataAsync<V1ConfigMap>(TestNamespace, cancellationToken: Token);
         var events = Channel.CreateUnbounded<WatchEvent<V1ConfigMap>>();
-        var watching = PumpAsync(Client.WatchAsync<V1ConfigMap>(_ns, list.Metadata.ResourceVersion, cancellationToken: Token), events.Writer);
+        var watching = PumpAsync(Client.WatchAsync<V1ConfigMap>(TestNamespace, list.Metadata.ResourceVersion, cancellationToken: Token), events.Writer);
 
         var created = await Client.CreateAsync(ConfigMap("later", "1"), Token);
         created.Data!["v"] = "2";
         var updated = await Client.UpdateAsync(created, Token);
-        await Client.DeleteAsync<V1ConfigMap>("later", _ns, Token);
+        await Client.DeleteAsync<V1ConfigMap>("later", TestNamespace, Token);
 
         var seen = new List<WatchEvent<V1ConfigMap>>();
         while (seen.Count < 3)
@@ -69,9 +49,9 @@ public sealed class KubernetesClientWatchTests
     [Test]
     public async Task WatchAsync_LabelSelector_OnlyMatchingObjects()
     {
-        var list = await Client.ListWithMetadataAsync<V1ConfigMap>(_ns, cancellationToken: Token);
+        var list = await Client.ListWithMetadataAsync<V1ConfigMap>(TestNamespace, cancellationToken: Token);
         var events = Channel.CreateUnbounded<WatchEvent<V1ConfigMap>>();
-        var watching = PumpAsync(Client.WatchAsync<V1ConfigMap>(_ns, list.Metadata.ResourceVersion, "app=dragonfly", cancellationToken: Token), events.Writer);
+        var watching = PumpAsync(Client.WatchAsync<V1ConfigMap>(TestNamespace, list.Metadata.ResourceVersion, "app=dragonfly", cancellationToken: Token), events.Writer);
 
         await Client.CreateAsync(ConfigMap("unlabelled", "1"), Token);
         var labelled = ConfigMap("labelled", "1");
@@ -102,11 +82,11 @@ public sealed class KubernetesClientWatchTests
         {
             await CrdInstaller.InstallAsync(Client, [typeof(V1Alpha1Sprocket)], "dragonfly-tests", TimeProvider.System, install.Token);
         }
-        await Client.CreateAsync(new V1Alpha1Sprocket { Metadata = new V1ObjectMeta { Name = "s1", Namespace = _ns } }, Token);
+        await Client.CreateAsync(new V1Alpha1Sprocket { Metadata = new V1ObjectMeta { Name = "s1", Namespace = TestNamespace } }, Token);
 
         var error = Assert.ThrowsAsync<KubernetesException>(async () =>
         {
-            await foreach (var change in Client.WatchAsync<V1Alpha1Sprocket>(_ns, "1", cancellationToken: Token))
+            await foreach (var change in Client.WatchAsync<V1Alpha1Sprocket>(TestNamespace, "1", cancellationToken: Token))
             {
                 Assert.Fail($"expected the watch to be refused, got {change.Type} {change.Object.Metadata.Name}");
             }
@@ -124,7 +104,7 @@ public sealed class KubernetesClientWatchTests
     {
         using var cancel = new CancellationTokenSource();
         var events = Channel.CreateUnbounded<WatchEvent<V1ConfigMap>>();
-        var watching = PumpAsync(Client.WatchAsync<V1ConfigMap>(_ns, null, cancellationToken: cancel.Token), events.Writer);
+        var watching = PumpAsync(Client.WatchAsync<V1ConfigMap>(TestNamespace, null, cancellationToken: cancel.Token), events.Writer);
         await Client.CreateAsync(ConfigMap("a", "1"), Token);
         while ((await events.Reader.ReadAsync(Token)).Type != WatchEventType.Added)
         {
@@ -154,7 +134,7 @@ public sealed class KubernetesClientWatchTests
 
     private V1ConfigMap ConfigMap(string name, string value) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = _ns },
+        Metadata = new V1ObjectMeta { Name = name, Namespace = TestNamespace },
         Data = new Dictionary<string, string> { ["v"] = value },
     };
 }

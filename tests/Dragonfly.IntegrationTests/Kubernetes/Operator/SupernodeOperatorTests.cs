@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dragonfly.Kubernetes;
 using Dragonfly.Kubernetes.Models;
-using Dragonfly.LocalCluster.Registry;
 using Dragonfly.Operator.Entities;
 
 namespace Dragonfly.IntegrationTests.Kubernetes.Operator;
@@ -58,10 +57,7 @@ public sealed class SupernodeOperatorTests : OperatorFixture
 
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync($"http://127.0.0.1:{op.Port("healthPort")}/metrics", TestTimeout.Token);
-        var file = Path.Combine(WorkDir, "operator.metrics");
-        await File.WriteAllTextAsync(file, metrics, TestTimeout.Token);
-        var check = await ToolProcess.RunAsync("sh", ["-c", $"promtool check metrics < '{file}'"], TimeSpan.FromSeconds(30), TestTimeout.Token);
-        Assert.That(check.ExitCode, Is.Zero, $"promtool check metrics on the operator's /metrics:\n{check.StdOut}{check.StdErr}");
+        await Promtool.AssertValidAsync(metrics, Path.Combine(WorkDir, "operator.metrics"), "the operator's /metrics", TestTimeout.Token);
         Assert.That(metrics, Does.Match("dragonfly_operator_reconciles_total\\{controller=\"V1Alpha1Supernode\",result=\"success\"\\} [1-9]"));
     }
 

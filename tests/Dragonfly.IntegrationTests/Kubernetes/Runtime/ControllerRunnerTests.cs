@@ -9,22 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
 
 /// <summary><see cref="ControllerRunner{TEntity}"/> reconciling <see cref="V1Alpha1Gear"/>s of a real apiserver.</summary>
-public sealed class ControllerRunnerTests
+public sealed class ControllerRunnerTests : KubeNamespaceFixture
 {
+    protected override KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
+
     private static readonly TimeSpan BaseBackoff = TimeSpan.FromMilliseconds(50);
     private readonly RecordingGearFinalizer _finalizer = new();
-    private CancellationTokenSource _timeout = null!;
     private CancellationTokenSource _stop = null!;
     private Task _running = Task.CompletedTask;
-    private string _ns = "";
-    private TestLog _log = null!;
     private Channel<(WatchEventType Type, V1Alpha1Gear Gear)> _seen = null!;
-
-    private static KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
 
     [OneTimeSetUp]
     public async Task InstallCrdAsync()
@@ -34,12 +27,9 @@ public sealed class ControllerRunnerTests
     }
 
     [SetUp]
-    public async Task CreateNamespaceAsync()
+    public void CreateStopSource()
     {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(_timeout.Token);
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-        _log = new TestLog();
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         _seen = Channel.CreateUnbounded<(WatchEventType, V1Alpha1Gear)>();
     }
 
@@ -48,13 +38,7 @@ public sealed class ControllerRunnerTests
     {
         await _stop.CancelAsync();
         await _running.WaitAsync(TimeSpan.FromSeconds(15));
-        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Passed)
-        {
-            TestContext.Out.WriteLine($"runner log:\n{_log}\n{Cluster.Health()}");
-        }
-        _log.Dispose();
         _stop.Dispose();
-        _timeout.Dispose();
     }
 
     [Test]
@@ -66,7 +50,7 @@ public sealed class ControllerRunnerTests
         await Client.CreateAsync(Gear("g1", teeth: 10), Token);
 
         var call = await controller.Calls.ReadAsync(Token);
-        var stored = await Client.GetAsync<V1Alpha1Gear>("g1", _ns, Token);
+        var stored = await Client.GetAsync<V1Alpha1Gear>("g1", TestNamespace, Token);
         Assert.Multiple(() =>
         {
             Assert.That(call.Generation, Is.EqualTo(1));
@@ -84,10 +68,10 @@ public sealed class ControllerRunnerTests
         var runner = Start(controller);
         Assert.That((await controller.Calls.ReadAsync(Token)).Generation, Is.EqualTo(1));
 
-        var statusWritten = await Client.PatchStatusAsync<V1Alpha1Gear>("g1", _ns, new { status = new { phase = "Spinning" } }, Token);
+        var statusWritten = await Client.PatchStatusAsync<V1Alpha1Gear>("g1", TestNamespace, new { status = new { phase = "Spinning" } }, Token);
         await SeenAsync(WatchEventType.Modified, g => g.Metadata.ResourceVersion == statusWritten.Metadata.ResourceVersion);
         Assert.That(runner.Queue.Count, Is.Zero, "a status change alone queues nothing");
-        await Client.PatchAsync<V1Alpha1Gear>("g1", _ns, new { spec = new { teeth = 20 } }, Token);
+        await Client.PatchAsync<V1Alpha1Gear>("g1", TestNamespace, new { spec = new { teeth = 20 } }, Token);
 
         var second = await controller.Calls.ReadAsync(Token);
         Assert.Multiple(() =>
@@ -106,11 +90,11 @@ public sealed class ControllerRunnerTests
         await Client.CreateAsync(Gear("g1", teeth: 10), Token);
         await controller.Calls.ReadAsync(Token);
 
-        await Client.DeleteAsync<V1Alpha1Gear>("g1", _ns, Token);
+        await Client.DeleteAsync<V1Alpha1Gear>("g1", TestNamespace, Token);
 
         var finalized = await _finalizer.Calls.ReadAsync(Token);
         await SeenAsync(WatchEventType.Deleted, g => g.Metadata.Name == "g1");
-        var stored = await Client.GetAsync<V1Alpha1Gear>("g1", _ns, Token);
+        var stored = await Client.GetAsync<V1Alpha1Gear>("g1", TestNamespace, Token);
         Assert.Multiple(() =>
         {
             Assert.That(finalized.Metadata.DeletionTimestamp, Is.Not.Null);
@@ -143,8 +127,8 @@ public sealed class ControllerRunnerTests
                 Assert.That(gaps[i], Is.GreaterThanOrEqualTo(BaseBackoff * Math.Pow(2, i) - TimeSpan.FromMilliseconds(5)),
                     $"retry {i + 1} waits base x 2^{i}; gaps were {string.Join(", ", gaps.Select(g => g.TotalMilliseconds))} ms");
             }
-            Assert.That(_log.Lines(LogLevel.Warning), Has.Exactly(4).Contains("failed"));
-            Assert.That(_log.Lines(LogLevel.Warning), Has.Some.Contains("attempt 4 failed (failure 4"));
+            Assert.That(Log.Lines(LogLevel.Warning), Has.Exactly(4).Contains("failed"));
+            Assert.That(Log.Lines(LogLevel.Warning), Has.Some.Contains("attempt 4 failed (failure 4"));
         });
     }
 
@@ -178,7 +162,7 @@ public sealed class ControllerRunnerTests
         {
             if (call == 1)
             {
-                await Client.PatchAsync<V1Alpha1Gear>("g1", _ns, new { metadata = new { labels = new { touched = "yes" } } }, cancellationToken);
+                await Client.PatchAsync<V1Alpha1Gear>("g1", TestNamespace, new { metadata = new { labels = new { touched = "yes" } } }, cancellationToken);
                 gear.Status = new GearStatus { Phase = "Meshed" };
                 await Client.UpdateStatusAsync(gear, cancellationToken);
             }
@@ -197,12 +181,12 @@ public sealed class ControllerRunnerTests
     {
         var runner = new ControllerRunner<V1Alpha1Gear>(Client, () => controller, _finalizer, new ControllerOptions
         {
-            Namespace = _ns,
+            Namespace = TestNamespace,
             Workers = 2,
             BaseBackoff = BaseBackoff,
             MaxBackoff = TimeSpan.FromSeconds(5),
             ShutdownGrace = TimeSpan.FromSeconds(2),
-        }, TimeProvider.System, _log.Factory);
+        }, TimeProvider.System, Log.Factory);
         runner.Informer.AddHandler((type, gear) => _seen.Writer.TryWrite((type, gear)));
         _running = runner.RunAsync(_stop.Token);
         return runner;
@@ -223,7 +207,7 @@ public sealed class ControllerRunnerTests
 
     private V1Alpha1Gear Gear(string name, int teeth) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = _ns },
+        Metadata = new V1ObjectMeta { Name = name, Namespace = TestNamespace },
         Spec = new GearSpec { Teeth = teeth },
     };
 }

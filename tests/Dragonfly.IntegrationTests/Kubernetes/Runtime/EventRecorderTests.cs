@@ -7,35 +7,18 @@ using Microsoft.Extensions.Logging;
 namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
 
 /// <summary><see cref="EventRecorder"/> writing core/v1 Events about a ConfigMap to a real apiserver.</summary>
-public sealed class EventRecorderTests
+public sealed class EventRecorderTests : KubeNamespaceFixture
 {
-    private CancellationTokenSource _timeout = null!;
-    private string _ns = "";
-    private TestLog _log = null!;
+    protected override KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
+
     private V1ConfigMap _about = null!;
     private EventRecorder _recorder = null!;
-
-    private static KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
 
     [SetUp]
     public async Task CreateObjectAsync()
     {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-        _about = await Client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "subject", Namespace = _ns } }, Token);
-        _log = new TestLog();
-        _recorder = new EventRecorder(Client, "dragonfly-tests", TimeProvider.System, _log.For<EventRecorder>());
-    }
-
-    [TearDown]
-    public void DisposeTimeout()
-    {
-        _log.Dispose();
-        _timeout.Dispose();
+        _about = await Client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "subject", Namespace = TestNamespace } }, Token);
+        _recorder = new EventRecorder(Client, "dragonfly-tests", TimeProvider.System, Log.For<EventRecorder>());
     }
 
     [Test]
@@ -43,8 +26,8 @@ public sealed class EventRecorderTests
     {
         await _recorder.PublishAsync(_about, "Started", "the subject started", EventType.Warning, Token);
 
-        var events = await Client.ListAsync<Corev1Event>(_ns, cancellationToken: Token);
-        Assert.That(events, Has.Count.EqualTo(1), _log.ToString());
+        var events = await Client.ListAsync<Corev1Event>(TestNamespace, cancellationToken: Token);
+        Assert.That(events, Has.Count.EqualTo(1), Log.ToString());
         Assert.Multiple(() =>
         {
             Assert.That(events[0].Reason, Is.EqualTo("Started"));
@@ -64,9 +47,9 @@ public sealed class EventRecorderTests
         await _recorder.PublishAsync(_about, "Synced", "config synced", cancellationToken: Token);
         await _recorder.PublishAsync(_about, "Synced", "config synced", cancellationToken: Token);
 
-        var events = await Client.ListAsync<Corev1Event>(_ns, cancellationToken: Token);
+        var events = await Client.ListAsync<Corev1Event>(TestNamespace, cancellationToken: Token);
 
-        Assert.That(events, Has.Count.EqualTo(1), _log.ToString());
+        Assert.That(events, Has.Count.EqualTo(1), Log.ToString());
         Assert.That(events[0].Count, Is.EqualTo(2));
         Assert.That(events[0].LastTimestamp, Is.GreaterThanOrEqualTo(events[0].FirstTimestamp!.Value));
     }
@@ -77,12 +60,12 @@ public sealed class EventRecorderTests
         await _recorder.PublishAsync(_about, "Synced", "config synced", cancellationToken: Token);
         await _recorder.PublishAsync(_about, "Synced", "config synced again, differently", cancellationToken: Token);
 
-        var events = await Client.ListAsync<Corev1Event>(_ns, cancellationToken: Token);
+        var events = await Client.ListAsync<Corev1Event>(TestNamespace, cancellationToken: Token);
 
         Assert.That(events.Select(e => (e.Message, e.Count)), Is.EquivalentTo(new[]
         {
             ("config synced", (int?)1), ("config synced again, differently", (int?)1),
-        }), _log.ToString());
-        Assert.That(_log.Lines(LogLevel.Warning), Is.Empty);
+        }), Log.ToString());
+        Assert.That(Log.Lines(LogLevel.Warning), Is.Empty);
     }
 }

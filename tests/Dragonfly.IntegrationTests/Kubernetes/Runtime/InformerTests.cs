@@ -8,43 +8,17 @@ using Microsoft.Extensions.Logging;
 namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
 
 /// <summary><see cref="Informer{T}"/> on ConfigMaps of a real apiserver (see <see cref="RuntimeTestsSetUp"/> for its flags).</summary>
-public sealed class InformerTests
+public sealed class InformerTests : KubeNamespaceFixture
 {
-    private CancellationTokenSource _timeout = null!;
-    private string _ns = "";
-    private TestLog _log = null!;
+    protected override KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
 
-    private static KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-        _log = new TestLog();
-    }
-
-    [TearDown]
-    public void DisposeTimeout()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Passed)
-        {
-            TestContext.Out.WriteLine($"informer log:\n{_log}\n{Cluster.Health()}");
-        }
-        _log.Dispose();
-        _timeout.Dispose();
-    }
 
     [Test]
     public async Task RunAsync_AfterSynced_ReflectsCreatesUpdatesAndDeletes()
     {
         await Client.CreateAsync(ConfigMap("a", "1"), Token);
         await Client.CreateAsync(ConfigMap("b", "1"), Token);
-        var informer = new Informer<V1ConfigMap>(Client, _ns, null, TimeProvider.System, _log.For<InformerTests>());
+        var informer = new Informer<V1ConfigMap>(Client, TestNamespace, null, TimeProvider.System, Log.For<InformerTests>());
         var changes = Record(informer);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var running = informer.RunAsync(stop.Token);
@@ -56,21 +30,21 @@ public sealed class InformerTests
 
         await Client.CreateAsync(ConfigMap("c", "1"), Token);
         Assert.That(await NextAsync(changes, "c"), Is.EqualTo(WatchEventType.Added));
-        Assert.That(informer.Get(new ObjectKey(_ns, "c")), Is.Not.Null);
+        Assert.That(informer.Get(new ObjectKey(TestNamespace, "c")), Is.Not.Null);
 
-        await Client.PatchAsync<V1ConfigMap>("a", _ns, new { data = new { v = "2" } }, Token);
+        await Client.PatchAsync<V1ConfigMap>("a", TestNamespace, new { data = new { v = "2" } }, Token);
         Assert.That(await NextAsync(changes, "a"), Is.EqualTo(WatchEventType.Modified));
-        Assert.That(informer.Get(new ObjectKey(_ns, "a"))!.Data!["v"], Is.EqualTo("2"));
+        Assert.That(informer.Get(new ObjectKey(TestNamespace, "a"))!.Data!["v"], Is.EqualTo("2"));
 
-        await Client.DeleteAsync<V1ConfigMap>("b", _ns, Token);
+        await Client.DeleteAsync<V1ConfigMap>("b", TestNamespace, Token);
         Assert.That(await NextAsync(changes, "b"), Is.EqualTo(WatchEventType.Deleted));
-        Assert.That(informer.Get(new ObjectKey(_ns, "b")), Is.Null);
+        Assert.That(informer.Get(new ObjectKey(TestNamespace, "b")), Is.Null);
         Assert.That(informer.Items.Select(c => c.Metadata.Name), Is.EquivalentTo(new[] { "a", "c" }));
 
         await stop.CancelAsync();
         await running.WaitAsync(Token);
         Assert.That(informer.Lists, Is.EqualTo(1), "an uninterrupted watch never needs a second list");
-        Assert.That(_log.Lines(LogLevel.Warning), Is.Empty);
+        Assert.That(Log.Lines(LogLevel.Warning), Is.Empty);
     }
 
     /// <summary>
@@ -85,7 +59,7 @@ public sealed class InformerTests
         await Client.CreateAsync(ConfigMap("deleted", "1"), Token);
         await using var proxy = new SeveringTcpProxy(Cluster.Server.Server);
         using var client = new KubernetesClient(Cluster.ConfigurationFor(Cluster.Server.Admin, proxy.Address));
-        var informer = new Informer<V1ConfigMap>(client, _ns, null, TimeProvider.System, _log.For<InformerTests>());
+        var informer = new Informer<V1ConfigMap>(client, TestNamespace, null, TimeProvider.System, Log.For<InformerTests>());
         var changes = Record(informer);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var running = informer.RunAsync(stop.Token);
@@ -95,7 +69,7 @@ public sealed class InformerTests
 
         proxy.SeverAndHold();
         await proxy.Held.WaitAsync(Token);
-        await Client.DeleteAsync<V1ConfigMap>("deleted", _ns, Token);
+        await Client.DeleteAsync<V1ConfigMap>("deleted", TestNamespace, Token);
         var added = await Client.CreateAsync(ConfigMap("added", "1"), Token);
         await WaitUntilCompactedPastAsync(added.Metadata.ResourceVersion!);
         proxy.Resume();
@@ -103,11 +77,11 @@ public sealed class InformerTests
         await NextAsync(changes, "deleted", WatchEventType.Deleted);
         Assert.Multiple(() =>
         {
-            Assert.That(informer.Get(new ObjectKey(_ns, "deleted")), Is.Null);
-            Assert.That(informer.Get(new ObjectKey(_ns, "added")), Is.Not.Null, "the relist also brings what was created meanwhile");
+            Assert.That(informer.Get(new ObjectKey(TestNamespace, "deleted")), Is.Null);
+            Assert.That(informer.Get(new ObjectKey(TestNamespace, "added")), Is.Not.Null, "the relist also brings what was created meanwhile");
             Assert.That(informer.Lists, Is.EqualTo(2));
-            Assert.That(_log.Lines(), Has.Some.Contains("expired"), "the relist was caused by 410 Gone");
-            Assert.That(_log.Lines(LogLevel.Warning), Is.Empty, "nothing failed on the way");
+            Assert.That(Log.Lines(), Has.Some.Contains("expired"), "the relist was caused by 410 Gone");
+            Assert.That(Log.Lines(LogLevel.Warning), Is.Empty, "nothing failed on the way");
         });
         await stop.CancelAsync();
         await running.WaitAsync(Token);
@@ -120,7 +94,7 @@ public sealed class InformerTests
         {
             try
             {
-                await foreach (var _ in Client.WatchAsync<V1ConfigMap>(_ns, resourceVersion, timeoutSeconds: 1, cancellationToken: Token))
+                await foreach (var _ in Client.WatchAsync<V1ConfigMap>(TestNamespace, resourceVersion, timeoutSeconds: 1, cancellationToken: Token))
                 {
                 }
             }
@@ -153,7 +127,7 @@ public sealed class InformerTests
 
     private V1ConfigMap ConfigMap(string name, string value) => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, Namespace = _ns },
+        Metadata = new V1ObjectMeta { Name = name, Namespace = TestNamespace },
         Data = new Dictionary<string, string> { ["v"] = value },
     };
 }

@@ -10,36 +10,10 @@ namespace Dragonfly.IntegrationTests.Kubernetes.Runtime;
 /// <see cref="LeaderElector"/> over a real Lease, with a 3 s lease, 2 s renew deadline and 0.5 s retry period
 /// (<see cref="LeaderCandidate"/>).
 /// </summary>
-public sealed class LeaderElectorTests
+public sealed class LeaderElectorTests : KubeNamespaceFixture
 {
-    private CancellationTokenSource _timeout = null!;
-    private string _ns = "";
-    private TestLog _log = null!;
+    protected override KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
 
-    private static KubeTestCluster Cluster => RuntimeTestsSetUp.Cluster;
-
-    private static KubernetesClient Client => Cluster.Admin;
-
-    private CancellationToken Token => _timeout.Token;
-
-    [SetUp]
-    public async Task CreateNamespaceAsync()
-    {
-        _timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _ns = await Cluster.CreateNamespaceAsync(Token);
-        _log = new TestLog();
-    }
-
-    [TearDown]
-    public void DisposeTimeout()
-    {
-        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Passed)
-        {
-            TestContext.Out.WriteLine($"elector log:\n{_log}\n{Cluster.Health()}");
-        }
-        _log.Dispose();
-        _timeout.Dispose();
-    }
 
     [Test]
     public async Task RunAsync_TwoCandidates_ExactlyOneLeads()
@@ -70,7 +44,7 @@ public sealed class LeaderElectorTests
 
         var handover = Stopwatch.StartNew();
         await a.StopAsync();
-        var released = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+        var released = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, TestNamespace, Token))!;
         await b.Leading.WaitAsync(Token);
         handover.Stop();
 
@@ -92,7 +66,7 @@ public sealed class LeaderElectorTests
         await OverwriteHolderAsync("intruder", leaseDurationSeconds: 60);
 
         await a.LostLead.WaitAsync(Token);
-        var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+        var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, TestNamespace, Token))!;
         Assert.Multiple(() =>
         {
             Assert.That(lease.Spec.HolderIdentity, Is.EqualTo("intruder"), "a may not take back a lease someone else holds");
@@ -109,7 +83,7 @@ public sealed class LeaderElectorTests
     {
         await using var proxy = new SeveringTcpProxy(Cluster.Server.Server);
         using var client = new KubernetesClient(Cluster.ConfigurationFor(Cluster.Server.Admin, proxy.Address));
-        await using var a = new LeaderCandidate(client, _ns, "a", _log, Token);
+        await using var a = new LeaderCandidate(client, TestNamespace, "a", Log, Token);
         await a.Leading.WaitAsync(Token);
 
         proxy.SeverAndHold();
@@ -118,7 +92,7 @@ public sealed class LeaderElectorTests
         proxy.Resume();
 
         Assert.That(async () => await a.Running.WaitAsync(Token), Throws.Nothing, "a cancelled run returns");
-        var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+        var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, TestNamespace, Token))!;
         Assert.Multiple(() =>
         {
             Assert.That(a.LostLead.IsCompleted, Is.True, "the lead work was stopped");
@@ -126,14 +100,14 @@ public sealed class LeaderElectorTests
         });
     }
 
-    private LeaderCandidate Candidate(string identity) => new(Client, _ns, identity, _log, Token);
+    private LeaderCandidate Candidate(string identity) => new(Client, TestNamespace, identity, Log, Token);
 
     /// <summary>Watches the Lease until <paramref name="holder"/> has renewed it <paramref name="renewals"/> times, failing if anyone else takes it.</summary>
     private async Task WaitForRenewalsAsync(string holder, int renewals)
     {
-        var list = await Client.ListWithMetadataAsync<V1Lease>(_ns, cancellationToken: Token);
+        var list = await Client.ListWithMetadataAsync<V1Lease>(TestNamespace, cancellationToken: Token);
         var seen = 0;
-        await foreach (var change in Client.WatchAsync<V1Lease>(_ns, list.Metadata.ResourceVersion, cancellationToken: Token))
+        await foreach (var change in Client.WatchAsync<V1Lease>(TestNamespace, list.Metadata.ResourceVersion, cancellationToken: Token))
         {
             if (change.Type == WatchEventType.Bookmark)
             {
@@ -153,7 +127,7 @@ public sealed class LeaderElectorTests
     {
         while (true)
         {
-            var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, _ns, Token))!;
+            var lease = (await Client.GetAsync<V1Lease>(LeaderCandidate.LeaseName, TestNamespace, Token))!;
             lease.Spec.HolderIdentity = holder;
             lease.Spec.LeaseDurationSeconds = leaseDurationSeconds;
             lease.Spec.RenewTime = DateTimeOffset.UtcNow;
