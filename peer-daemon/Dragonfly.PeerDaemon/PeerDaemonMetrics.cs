@@ -12,6 +12,7 @@ public sealed class PeerDaemonMetrics : IDisposable
     private readonly Histogram<double> _pieceSeconds;
     private readonly Counter<long> _pieceFailures;
     private readonly Counter<long> _uploaded;
+    private readonly Counter<long> _failovers;
 
     public PeerDaemonMetrics()
     {
@@ -20,6 +21,7 @@ public sealed class PeerDaemonMetrics : IDisposable
         _pieceSeconds = _meter.CreateHistogram<double>("dragonfly_peer_piece_duration_seconds", description: "Time to fetch and verify one piece, by parent kind (supernode, peer).");
         _pieceFailures = _meter.CreateCounter<long>("dragonfly_peer_piece_failures_total", description: "Pieces that failed, by parent kind and reason (timeout, digest_mismatch, unreachable, not_held, truncated).");
         _uploaded = _meter.CreateCounter<long>("dragonfly_peer_upload_bytes_total", description: "Bytes of pieces served to other peers.");
+        _failovers = _meter.CreateCounter<long>("dragonfly_peer_supernode_failovers_total", description: "Times a download lost its supernode mid-task and moved to the next replica, keeping its pieces.");
     }
 
     public void DownloadSucceeded(long fromSource, long fromSupernode, long fromPeers)
@@ -46,6 +48,8 @@ public sealed class PeerDaemonMetrics : IDisposable
         }));
 
     public void Uploaded(long bytes) => _uploaded.Add(bytes);
+
+    public void SupernodeFailover() => _failovers.Add(1);
 
     public void Dispose() => _meter.Dispose();
 

@@ -43,7 +43,7 @@ public abstract class ClusterFixture
     }
 
     protected async Task<LocalCluster.LocalCluster> StartClusterAsync(int peers, IReadOnlyList<string>? peerArgs = null, IReadOnlyList<string>? supernodeArgs = null,
-        long originRateLimit = 0, bool startSupernode = true, string? supernodeAddress = null) =>
+        long originRateLimit = 0, bool startSupernode = true, string? supernodeAddress = null, int supernodes = 1) =>
         Own(await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
         {
             WorkDir = WorkDir,
@@ -53,6 +53,7 @@ public abstract class ClusterFixture
             SupernodeArgs = supernodeArgs ?? [],
             OriginRateLimit = originRateLimit,
             StartSupernode = startSupernode,
+            Supernodes = supernodes,
             SupernodeAddress = supernodeAddress,
         }, TestTimeout.Token));
 

@@ -9,6 +9,7 @@ namespace Dragonfly.LocalCluster;
 public sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<PeerHandle> _peers = [];
+    private readonly List<ComponentProcess> _supernodes = [];
     private readonly LocalClusterOptions _options;
 
     private LocalCluster(LocalClusterOptions options, OriginServer origin)
@@ -19,10 +20,18 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public OriginServer Origin { get; }
 
-    public ComponentProcess? Supernode { get; private set; }
+    /// <summary>The first supernode, when the cluster started any.</summary>
+    public ComponentProcess? Supernode => _supernodes.Count > 0 ? _supernodes[0] : null;
+
+    /// <summary>Every supernode, in the order peers are given their addresses.</summary>
+    public IReadOnlyList<ComponentProcess> Supernodes => _supernodes;
+
+    /// <summary>Scheduler address of each supernode (<c>ip:port</c>), in the same order.</summary>
+    public IReadOnlyList<string> SupernodeAddresses { get; private set; } = [];
 
     public IReadOnlyList<PeerHandle> Peers => _peers;
 
+    /// <summary>What peers get as <c>--supernodes</c>: every scheduler address, comma-separated.</summary>
     public string SupernodeAddress { get; private set; } = "";
 
     public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, CancellationToken cancellationToken)
@@ -34,10 +43,15 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             if (options.StartSupernode)
             {
-                cluster.Supernode = await ComponentProcess.StartAsync("supernode", ComponentBinaries.Supernode,
-                    ["--listenIp", "127.0.0.3", "--grpcPort", "0", "--downloadPort", "0", "--dataDir", Path.Combine(options.WorkDir, "supernode-data"), .. options.SupernodeArgs],
-                    options.WorkDir, options.StartTimeout, cancellationToken);
-                cluster.SupernodeAddress = $"127.0.0.3:{cluster.Supernode.Port("grpcPort")}";
+                // Supernode i listens on 127.0.0.(3 + i): each on its own address, as replicas on their own hosts.
+                var supernodes = Enumerable.Range(0, options.Supernodes).Select(i => ComponentProcess.StartAsync(
+                    i == 0 ? "supernode" : $"supernode{i + 1}", ComponentBinaries.Supernode,
+                    ["--listenIp", $"127.0.0.{3 + i}", "--grpcPort", "0", "--downloadPort", "0",
+                     "--dataDir", Path.Combine(options.WorkDir, i == 0 ? "supernode-data" : $"supernode{i + 1}-data"), .. options.SupernodeArgs],
+                    options.WorkDir, options.StartTimeout, cancellationToken));
+                cluster._supernodes.AddRange(await Task.WhenAll(supernodes));
+                cluster.SupernodeAddresses = cluster._supernodes.Select((s, i) => $"127.0.0.{3 + i}:{s.Port("grpcPort")}").ToArray();
+                cluster.SupernodeAddress = string.Join(",", cluster.SupernodeAddresses);
             }
             else
             {
@@ -78,9 +92,9 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             await peer.Process.DisposeAsync();
         }
-        if (Supernode is not null)
+        foreach (var supernode in _supernodes)
         {
-            await Supernode.DisposeAsync();
+            await supernode.DisposeAsync();
         }
         await Origin.DisposeAsync();
     }

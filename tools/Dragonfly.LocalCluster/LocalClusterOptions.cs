@@ -15,6 +15,9 @@ public sealed class LocalClusterOptions
 
     public bool StartSupernode { get; init; } = true;
 
+    /// <summary>How many supernode replicas to start (1 to 8); peers get all their addresses.</summary>
+    public int Supernodes { get; init; } = 1;
+
     public IReadOnlyList<string> SupernodeArgs { get; init; } = [];
 
     /// <summary>Extra arguments for every peer daemon.</summary>

@@ -29,7 +29,10 @@ internal sealed partial class P2PDownload
     private readonly List<Task> _fetches = [];
     private readonly PieceDispatcher _dispatcher;
     private readonly ContentVerifier _verifier = new();
+    private readonly HashSet<int> _described = [];
+    private readonly HashSet<int> _unannounced = [];
     private StoredContent _content = null!;
+    private bool _joined;
     private long _contentLength = -1;
     private int _pieceSize = PieceSizePolicy.DefaultMin;
     private int _pieceCount = -1;
@@ -66,59 +69,125 @@ internal sealed partial class P2PDownload
         }
     }
 
+    /// <summary>
+    /// Works through the task's supernodes, home first. When the current one is lost mid-task the download
+    /// moves to the next replica and keeps every piece it holds; only when none is left does it hand over to
+    /// the source.
+    /// </summary>
     private async Task<P2POutcome> RunCoreAsync(CancellationToken cancellationToken)
     {
-        var (scheduler, refusal) = await RegisterAsync(cancellationToken);
-        if (scheduler is null)
+        var problems = new List<string>();
+        for (var attempt = 0; attempt < _supernodes.Count; attempt++)
         {
-            return refusal!;
+            var scheduler = _supernodes[attempt];
+            var registration = await RegisterAsync(scheduler, cancellationToken);
+            if (registration.Outcome is not null)
+            {
+                return registration.Outcome;
+            }
+            if (registration.Problem is not null)
+            {
+                problems.Add(registration.Problem);
+                continue;
+            }
+            if (!_joined)
+            {
+                _joined = true;
+                _env.Store.Delete(_task.TaskId);
+                _content = _env.Store.GetOrCreate(_task.TaskId);
+                _task.Attach(_content);
+            }
+            else
+            {
+                LogFailover(scheduler.Address, _dispatcher.HeldCount, problems[^1]);
+                _env.Metrics.SupernodeFailover();
+            }
+            var session = await RunSessionAsync(scheduler, attempt, cancellationToken);
+            if (session.Outcome is not null)
+            {
+                return session.Outcome;
+            }
+            problems.Add($"{scheduler.Address.Authority}: {session.Problem}");
         }
-        _env.Store.Delete(_task.TaskId);
-        _content = _env.Store.GetOrCreate(_task.TaskId);
-        _task.Attach(_content);
-        using var call = scheduler.SyncPieces(new CallOptions(CancellationToken: cancellationToken));
+        return P2POutcome.Fallback(!_joined
+            ? "no supernode accepted the task (" + string.Join("; ", problems) + ")"
+            : "lost every supernode of the task (" + string.Join("; ", problems) + ")");
+    }
+
+    /// <summary>One piece stream with one supernode: ends in an outcome, or in a problem that makes the download move on.</summary>
+    private async Task<SessionEnd> RunSessionAsync(SchedulerClient scheduler, int attempt, CancellationToken cancellationToken)
+    {
+        using var sessionStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var call = scheduler.SyncPieces(new CallOptions(CancellationToken: sessionStop.Token));
         try
         {
             await call.RequestStream.WriteAsync(new PieceReport { Start = new SyncStart { TaskId = _task.TaskId.Value, PeerId = _task.PeerId } }, cancellationToken);
         }
         catch (RpcException e)
         {
-            return P2POutcome.Fallback($"supernode {scheduler.Address} refused the piece stream: {e.Status.Detail}");
+            return SessionEnd.Lost($"refused the piece stream: {e.Status.Detail}");
         }
-        var receiving = ReceiveAsync(call.ResponseStream, cancellationToken);
-        _lastProgress = _env.Time.GetTimestamp();
-        while (!IsComplete)
+        // Pieces held from an earlier supernode are announced to this one as it describes them.
+        _described.Clear();
+        _unannounced.Clear();
+        foreach (var held in _content.HeldPieces())
         {
-            var next = await NextEventAsync(cancellationToken);
-            switch (next)
-            {
-                case null:
-                    return P2POutcome.Fallback($"no progress from the swarm for {_env.Options.StallTimeout.TotalSeconds:0} s");
-                case StreamEnded ended:
-                    return P2POutcome.Fallback($"lost supernode {scheduler.Address}: {ended.Reason}");
-                case PacketReceived received when received.Packet.TaskState == TaskState.Failed:
-                    var error = DownloadError.FromSourceStatus(received.Packet.SourceStatusCode, $"the supernode could not fetch {_spec.Key.Url}: {received.Packet.Error}");
-                    return error.Kind == DownloadErrorKind.SourceNotFound ? P2POutcome.Finished(DownloadOutcome.Failure(error)) : P2POutcome.Fallback(error.Message);
-                case PacketReceived received:
-                    Apply(received.Packet);
-                    break;
-                case PieceDone done:
-                    if (await OnPieceDoneAsync(call, done, cancellationToken) is { } failure)
-                    {
-                        return failure;
-                    }
-                    break;
-            }
-            Dispatch(cancellationToken);
+            _unannounced.Add(held.Number);
         }
-        var outcome = await FinishAsync(call, cancellationToken);
-        await receiving.WaitAsync(TimeSpan.FromSeconds(5), _env.Time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return outcome;
+        var receiving = ReceiveAsync(call.ResponseStream, attempt, sessionStop.Token);
+        _lastProgress = _env.Time.GetTimestamp();
+        try
+        {
+            while (!IsComplete)
+            {
+                var next = await NextEventAsync(cancellationToken);
+                if (next is IAttemptEvent stale && stale.Attempt != attempt)
+                {
+                    continue; // from the stream of a supernode this download has left
+                }
+                switch (next)
+                {
+                    case null:
+                        return SessionEnd.Done(P2POutcome.Fallback($"no progress from the swarm for {_env.Options.StallTimeout.TotalSeconds:0} s"));
+                    case StreamEnded ended:
+                        return SessionEnd.Lost(ended.Reason);
+                    case PacketReceived received when received.Packet.TaskState == TaskState.Failed:
+                        var error = DownloadError.FromSourceStatus(received.Packet.SourceStatusCode, $"the supernode could not fetch {_spec.Key.Url}: {received.Packet.Error}");
+                        return SessionEnd.Done(error.Kind == DownloadErrorKind.SourceNotFound ? P2POutcome.Finished(DownloadOutcome.Failure(error)) : P2POutcome.Fallback(error.Message));
+                    case PacketReceived received:
+                        if (Apply(received.Packet) is { } changed)
+                        {
+                            return SessionEnd.Done(P2POutcome.Fallback(changed));
+                        }
+                        if (await AnnounceHeldAsync(call, cancellationToken) is { } lostWhileAnnouncing)
+                        {
+                            return SessionEnd.Lost(lostWhileAnnouncing);
+                        }
+                        break;
+                    case PieceDone done:
+                        var pieceEnd = await OnPieceDoneAsync(call, done, cancellationToken);
+                        if (pieceEnd is not null)
+                        {
+                            return pieceEnd;
+                        }
+                        break;
+                }
+                Dispatch(cancellationToken);
+            }
+            var outcome = await FinishAsync(call, cancellationToken);
+            await receiving.WaitAsync(TimeSpan.FromSeconds(5), _env.Time, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return SessionEnd.Done(outcome);
+        }
+        finally
+        {
+            await sessionStop.CancelAsync();
+            await receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     private bool IsComplete => _pieceCount >= 0 && _dispatcher.HeldCount >= _pieceCount;
 
-    private async Task<(SchedulerClient?, P2POutcome?)> RegisterAsync(CancellationToken cancellationToken)
+    private async Task<Registration> RegisterAsync(SchedulerClient scheduler, CancellationToken cancellationToken)
     {
         var meta = new UrlMeta { Digest = _spec.Key.Digest ?? "", Tag = _spec.Key.Tag ?? "", Range = _spec.Key.Range ?? "", Filter = _spec.Key.Filter ?? "" };
         foreach (var (name, value) in _spec.Headers)
@@ -126,49 +195,52 @@ internal sealed partial class P2PDownload
             meta.Header[name] = value;
         }
         var request = new RegisterPeerTaskRequest { Url = _spec.Key.Url, UrlMeta = meta, TaskId = _task.TaskId.Value, PeerId = _task.PeerId, Host = await _env.Host.GetAsync(cancellationToken) };
-        var problems = new List<string>();
-        foreach (var scheduler in _supernodes)
+        try
         {
-            try
+            var deadline = _env.Time.GetUtcNow().UtcDateTime + _env.Options.RegisterTimeout;
+            var response = await scheduler.RegisterPeerTaskAsync(request, new CallOptions(Deadline: deadline, CancellationToken: cancellationToken));
+            if (response.ContentLength >= 0 && !SetLayout(response.ContentLength, response.PieceSize))
             {
-                var deadline = _env.Time.GetUtcNow().UtcDateTime + _env.Options.RegisterTimeout;
-                var response = await scheduler.RegisterPeerTaskAsync(request, new CallOptions(Deadline: deadline, CancellationToken: cancellationToken));
-                if (response.ContentLength >= 0)
-                {
-                    SetLayout(response.ContentLength, response.PieceSize);
-                }
-                return (scheduler, null);
+                return new Registration(P2POutcome.Fallback(
+                    $"supernode {scheduler.Address.Authority} describes the content as {response.ContentLength} bytes in {response.PieceSize}-byte pieces, " +
+                    $"but the pieces held are of {_contentLength} bytes in {_pieceSize}-byte pieces; give every supernode the same pieceSize settings"), null);
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
-            {
-                return (null, P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.InvalidRequest, e.Status.Detail)));
-            }
-            catch (RpcException e)
-            {
-                LogRegisterFailed(scheduler.Address, e.StatusCode, e.Status.Detail);
-                problems.Add($"{scheduler.Address.Authority}: {e.StatusCode} {e.Status.Detail}");
-            }
+            return new Registration(null, null);
         }
-        return (null, P2POutcome.Fallback("no supernode accepted the task (" + string.Join("; ", problems) + ")"));
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            return new Registration(P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.InvalidRequest, e.Status.Detail)), null);
+        }
+        catch (RpcException e)
+        {
+            LogRegisterFailed(scheduler.Address, e.StatusCode, e.Status.Detail);
+            return new Registration(null, $"{scheduler.Address.Authority}: {e.StatusCode} {e.Status.Detail}");
+        }
     }
 
-    private void SetLayout(long contentLength, int pieceSize)
+    /// <summary>Fixes the layout the first time; afterwards returns whether another description agrees with it.</summary>
+    private bool SetLayout(long contentLength, int pieceSize)
     {
         if (_contentLength >= 0)
         {
-            return;
+            return _contentLength == contentLength && _pieceSize == pieceSize;
         }
         _contentLength = contentLength;
         _pieceSize = pieceSize;
         _pieceCount = new PieceLayout(contentLength, pieceSize).PieceCount;
         _task.SetContentLength(contentLength);
+        return true;
     }
 
-    private void Apply(PeerPacket packet)
+    /// <summary>
+    /// Applies a scheduler packet. Returns why the download must start over when the packet describes other
+    /// content than the pieces already held (a new replica's seed found different bytes at the source).
+    /// </summary>
+    private string? Apply(PeerPacket packet)
     {
-        if (packet.ContentLength >= 0 && _contentLength < 0)
+        if (packet.ContentLength >= 0 && !SetLayout(packet.ContentLength, packet.PieceSize))
         {
-            SetLayout(packet.ContentLength, packet.PieceSize);
+            return $"the supernode now describes the content as {packet.ContentLength} bytes in {packet.PieceSize}-byte pieces, not {_contentLength} in {_pieceSize}";
         }
         if (_contentLength >= 0)
         {
@@ -180,23 +252,58 @@ internal sealed partial class P2PDownload
         }
         foreach (var info in packet.Pieces)
         {
-            if (Digest.TryParse(info.Digest, out var digest, out _) && info.Size > 0 && info.Offset >= 0
-                && _dispatcher.AddPiece(new Piece(info.Number, info.Offset, info.Size, digest.Value)))
+            if (!Digest.TryParse(info.Digest, out var digest, out _) || info.Size <= 0 || info.Offset < 0)
+            {
+                continue;
+            }
+            var piece = new Piece(info.Number, info.Offset, info.Size, digest.Value);
+            _described.Add(info.Number);
+            if (_dispatcher.AddPiece(piece))
             {
                 _lastProgress = _env.Time.GetTimestamp();
             }
+            else if (_dispatcher.KnownPiece(info.Number) is { } known && known != piece)
+            {
+                return $"piece {info.Number} is now {piece.Digest} ({piece.Size} bytes at {piece.Offset}), but {known.Digest} was fetched: the content changed at the source";
+            }
         }
         _dispatcher.UpdateParents(packet.Parents);
+        return null;
     }
 
-    private async Task<P2POutcome?> OnPieceDoneAsync(AsyncDuplexStreamingCall<PieceReport, PeerPacket> call, PieceDone done, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tells a supernode this download moved to which of its newly described pieces are already held, so it
+    /// can offer them to other peers.
+    /// </summary>
+    private async Task<string?> AnnounceHeldAsync(AsyncDuplexStreamingCall<PieceReport, PeerPacket> call, CancellationToken cancellationToken)
+    {
+        if (_unannounced.Count == 0)
+        {
+            return null;
+        }
+        foreach (var number in _unannounced.Where(_described.Contains).ToArray())
+        {
+            _unannounced.Remove(number);
+            try
+            {
+                await call.RequestStream.WriteAsync(new PieceReport { Piece = new PieceResult { Number = number, ParentId = _task.PeerId, Success = true } }, cancellationToken);
+            }
+            catch (RpcException e)
+            {
+                return $"lost while announcing held pieces: {e.Status.Detail}";
+            }
+        }
+        return null;
+    }
+
+    private async Task<SessionEnd?> OnPieceDoneAsync(AsyncDuplexStreamingCall<PieceReport, PeerPacket> call, PieceDone done, CancellationToken cancellationToken)
     {
         var (piece, parent, result, writeError) = done;
         var ok = result.IsOk && writeError is null;
         _dispatcher.Finished(piece, parent, ok, result.Status == PieceFetchStatus.DigestMismatch);
         if (writeError is not null)
         {
-            return P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.InsufficientStorage, $"writing piece {piece.Number} to {_env.Store.RootDirectory} failed: {writeError.Message}"));
+            return SessionEnd.Done(P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.InsufficientStorage, $"writing piece {piece.Number} to {_env.Store.RootDirectory} failed: {writeError.Message}")));
         }
         var report = new PieceResult
         {
@@ -213,6 +320,10 @@ internal sealed partial class P2PDownload
             LogPieceDone(piece.Number, parent.Id, result.Elapsed.TotalMilliseconds);
             _env.Metrics.PieceDone(parent.IsSeed, result.Elapsed);
             _task.AddCompleted(piece.Size);
+            if (!_described.Contains(piece.Number))
+            {
+                _unannounced.Add(piece.Number); // fetched from a parent of the supernode this download left
+            }
             await _verifier.AdvanceAsync(_content, cancellationToken);
             if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
         }
@@ -228,7 +339,7 @@ internal sealed partial class P2PDownload
         }
         catch (RpcException e)
         {
-            return P2POutcome.Fallback($"lost the supernode while reporting: {e.Status.Detail}");
+            return SessionEnd.Lost($"lost while reporting a piece: {e.Status.Detail}");
         }
     }
 
@@ -273,19 +384,19 @@ internal sealed partial class P2PDownload
         }
     }
 
-    private async Task ReceiveAsync(IAsyncStreamReader<PeerPacket> packets, CancellationToken cancellationToken)
+    private async Task ReceiveAsync(IAsyncStreamReader<PeerPacket> packets, int attempt, CancellationToken cancellationToken)
     {
         try
         {
             while (await packets.MoveNext(cancellationToken))
             {
-                _events.Writer.TryWrite(new PacketReceived(packets.Current));
+                _events.Writer.TryWrite(new PacketReceived(packets.Current, attempt));
             }
-            _events.Writer.TryWrite(new StreamEnded("the supernode closed the piece stream"));
+            _events.Writer.TryWrite(new StreamEnded("the supernode closed the piece stream", attempt));
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {
-            _events.Writer.TryWrite(new StreamEnded($"{e.StatusCode}: {e.Status.Detail}"));
+            _events.Writer.TryWrite(new StreamEnded($"{e.StatusCode}: {e.Status.Detail}", attempt));
         }
         catch (Exception e) when (e is OperationCanceledException or RpcException && cancellationToken.IsCancellationRequested)
         {
@@ -346,6 +457,15 @@ internal sealed partial class P2PDownload
         return P2POutcome.Finished(DownloadOutcome.Success(_content));
     }
 
+    private sealed record Registration(P2POutcome? Outcome, string? Problem);
+
+    private sealed record SessionEnd(P2POutcome? Outcome, string? Problem)
+    {
+        public static SessionEnd Done(P2POutcome outcome) => new(outcome, null);
+
+        public static SessionEnd Lost(string problem) => new(null, problem);
+    }
+
     private static PieceFailure ToFailure(PieceFetchStatus status) => status switch
     {
         PieceFetchStatus.Ok => PieceFailure.Unspecified,
@@ -354,6 +474,9 @@ internal sealed partial class P2PDownload
         PieceFetchStatus.NotHeld => PieceFailure.NotHeld,
         _ => PieceFailure.Unreachable,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moving to supernode {Address}, keeping the {Held} pieces held: {Reason}")]
+    private partial void LogFailover(Uri address, int held, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Supernode {Address} did not accept the registration: {Status} {Detail}")]
     private partial void LogRegisterFailed(Uri address, StatusCode status, string detail);
