@@ -34,12 +34,14 @@ public static class PieceServerEndpoints
             await PlainAsync(response, StatusCodes.Status400BadRequest, "task id must be 64 lowercase hex characters");
             return;
         }
-        var content = lookup(taskId.Value);
-        if (content is null)
+        // The lease keeps the content from being evicted while it is sent.
+        using var lease = lookup(taskId.Value)?.TryAcquire();
+        if (lease is null)
         {
             await PlainAsync(response, StatusCodes.Status404NotFound, $"task {taskId} is not held here");
             return;
         }
+        var content = lease.Content;
         var rangeHeader = context.Request.Headers.Range.ToString();
         ByteRange range;
         if (string.IsNullOrEmpty(rangeHeader))

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using Dragonfly.Core.Storage;
+using Dragonfly.Hosting.Metrics;
 using Dragonfly.Transfer;
 
 namespace Dragonfly.PeerDaemon;
@@ -50,6 +52,9 @@ public sealed class PeerDaemonMetrics : IDisposable
     public void Uploaded(long bytes) => _uploaded.Add(bytes);
 
     public void SupernodeFailover() => _failovers.Add(1);
+
+    /// <summary>Adds the piece cache's usage and evictions.</summary>
+    public void ObserveCache(ContentStore store) => CacheInstruments.Observe(_meter, "peer", store);
 
     public void Dispose() => _meter.Dispose();
 

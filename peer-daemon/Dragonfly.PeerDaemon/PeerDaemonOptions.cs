@@ -1,5 +1,6 @@
 using System.Net;
 using Dragonfly.Core;
+using Dragonfly.Core.Storage;
 
 namespace Dragonfly.PeerDaemon;
 
@@ -43,7 +44,8 @@ public sealed class PeerDaemonOptions
     /// <summary>Host-level limit on fetching from sources directly; 0 is unlimited.</summary>
     public string BackToSourceRateLimit { get; set; } = "0";
 
-    public string ReservedFreeSpace { get; set; } = "256M";
+    /// <summary>The piece cache: quota, watermarks, and a TTL of 6 hours for content nobody asked for since.</summary>
+    public CacheOptions Cache { get; set; } = new() { Ttl = TimeSpan.FromHours(6) };
 
     public string ReadyFile { get; set; } = "";
 
@@ -84,11 +86,12 @@ public sealed class PeerDaemonOptions
         foreach (var (key, value) in new[]
         {
             ("downloadRateLimit", DownloadRateLimit), ("uploadRateLimit", UploadRateLimit),
-            ("backToSourceRateLimit", BackToSourceRateLimit), ("reservedFreeSpace", ReservedFreeSpace),
+            ("backToSourceRateLimit", BackToSourceRateLimit),
         })
         {
             if (!ByteSize.TryParse(value, out _)) problems.Add($"{key} '{value}' is not a size; write e.g. 0, 512K, 100M or 1G");
         }
+        problems.AddRange(Cache.Validate());
         problems.AddRange(Download.Validate());
         problems.AddRange(Mirror.Validate());
         return problems;

@@ -1,3 +1,4 @@
+using Dragonfly.Hosting;
 using Dragonfly.Hosting.Metrics;
 using System.Net;
 using Dragonfly.Core;
@@ -23,8 +24,8 @@ public static class PeerDaemonServiceCollectionExtensions
         services.AddSingleton(options.Download);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ContentStore(
-            new ContentStoreOptions { Directory = options.DataDir, ReservedFreeBytes = ByteSize.Parse(options.ReservedFreeSpace) },
-            sp.GetRequiredService<ILogger<ContentStore>>()));
+            options.Cache.ToStoreOptions(options.DataDir), sp.GetRequiredService<ILogger<ContentStore>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddCacheJanitor(options.Cache.GcInterval);
         services.AddSingleton(sp => new HostRateLimits(
             new ByteRateLimiter(ByteSize.Parse(options.DownloadRateLimit), sp.GetRequiredService<TimeProvider>()),
             new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit), sp.GetRequiredService<TimeProvider>()),

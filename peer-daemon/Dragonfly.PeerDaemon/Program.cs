@@ -44,6 +44,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 var store = app.Services.GetRequiredService<ContentStore>();
 var discarded = store.DiscardPartial();
+var metrics = app.Services.GetRequiredService<PeerDaemonMetrics>();
+metrics.ObserveCache(store);
 var limits = app.Services.GetRequiredService<HostRateLimits>();
 var mirrorPort = -1;
 if (options.Mirror.Enabled)
@@ -55,7 +57,6 @@ if (options.Mirror.Enabled)
         branch => branch.Run(context => FileProxy.IsProxyRequest(context) ? proxy.HandleAsync(context) : mirror.HandleAsync(context)));
 }
 DaemonRpcService.Map(app);
-var metrics = app.Services.GetRequiredService<PeerDaemonMetrics>();
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
 app.MapPrometheusMetrics();
 app.MapGet("/healthz", () => Results.Text("ok\n"));

@@ -32,9 +32,13 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 var app = builder.Build();
 var store = app.Services.GetRequiredService<ContentStore>();
 var discarded = store.DiscardPartial();
+var metrics = app.Services.GetRequiredService<SupernodeMetrics>();
+metrics.ObserveCache(store);
+var scheduler = app.Services.GetRequiredService<Scheduler>();
+metrics.ObserveScheduler(scheduler, app.Services.GetRequiredService<HostHealth>());
+store.Evicted += (taskId, _) => scheduler.ContentEvicted(taskId);
 var limits = app.Services.GetRequiredService<SeedRateLimits>();
 SchedulerRpcService.Map(app);
-var metrics = app.Services.GetRequiredService<SupernodeMetrics>();
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
 app.MapPrometheusMetrics();
 app.MapGet("/healthz", () => Results.Text("ok\n"));

@@ -1,4 +1,7 @@
 using System.Diagnostics.Metrics;
+using Dragonfly.Core.Storage;
+using Dragonfly.Hosting.Metrics;
+using Dragonfly.Supernode.Scheduling;
 
 namespace Dragonfly.Supernode;
 
@@ -30,6 +33,17 @@ public sealed class SupernodeMetrics : IDisposable
     public void Uploaded(long bytes) => _uploaded.Add(bytes);
 
     public void PeerRegistered() => _registrations.Add(1);
+
+    /// <summary>Adds the scheduler's tasks and peers and the isolated parent hosts.</summary>
+    public void ObserveScheduler(Scheduler scheduler, HostHealth health)
+    {
+        _meter.CreateObservableGauge("dragonfly_supernode_scheduler_tasks", () => scheduler.TaskCount, description: "Tasks the scheduler holds (running, and completed ones whose content is cached).");
+        _meter.CreateObservableGauge("dragonfly_supernode_scheduler_peers", () => scheduler.PeerCount, description: "Peers registered for the scheduler's tasks.");
+        _meter.CreateObservableGauge("dragonfly_supernode_isolated_hosts", () => health.IsolatedCount(), description: "Parent hosts isolated now for failures or corrupt pieces.");
+    }
+
+    /// <summary>Adds the piece cache's usage and evictions.</summary>
+    public void ObserveCache(ContentStore store) => CacheInstruments.Observe(_meter, "supernode", store);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Dragonfly.Core;
+using Dragonfly.Core.Storage;
 using Dragonfly.Supernode.Scheduling;
 
 namespace Dragonfly.Supernode;
@@ -37,8 +38,8 @@ public sealed class SupernodeOptions
     /// <summary>Host-level limit for serving pieces to peers; 0 is unlimited.</summary>
     public string UploadRateLimit { get; set; } = "0";
 
-    /// <summary>Disk space that must stay free when a task is allocated.</summary>
-    public string ReservedFreeSpace { get; set; } = "256M";
+    /// <summary>The seed's piece cache: quota, watermarks, TTL (off by default: content stays until space is needed).</summary>
+    public CacheOptions Cache { get; set; } = new();
 
     /// <summary>When set, a JSON file with the bound ports is written here once listening.</summary>
     public string ReadyFile { get; set; } = "";
@@ -67,10 +68,11 @@ public sealed class SupernodeOptions
         if (DownloadPort is < 0 or > 65535) problems.Add($"downloadPort {DownloadPort} is not a port (0-65535)");
         if (GrpcPort != 0 && GrpcPort == DownloadPort) problems.Add("grpcPort and downloadPort must differ");
         if (string.IsNullOrWhiteSpace(DataDir)) problems.Add("dataDir is empty");
-        foreach (var (key, value) in new[] { ("backToSourceRateLimit", BackToSourceRateLimit), ("uploadRateLimit", UploadRateLimit), ("reservedFreeSpace", ReservedFreeSpace) })
+        foreach (var (key, value) in new[] { ("backToSourceRateLimit", BackToSourceRateLimit), ("uploadRateLimit", UploadRateLimit) })
         {
             if (!ByteSize.TryParse(value, out _)) problems.Add($"{key} '{value}' is not a size; write e.g. 0, 512K, 100M or 1G");
         }
+        problems.AddRange(Cache.Validate());
         if (Scheduler.Validate() is { } schedulerProblem) problems.Add(schedulerProblem);
         if (PieceSize.ToPolicy().Problem is { } pieceProblem) problems.Add(pieceProblem);
         return problems;

@@ -1,3 +1,4 @@
+using Dragonfly.Hosting;
 using Dragonfly.Core;
 using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
@@ -22,8 +23,8 @@ public static class SupernodeServiceCollectionExtensions
         services.AddPrometheusExporter();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ContentStore(
-            new ContentStoreOptions { Directory = options.DataDir, ReservedFreeBytes = ByteSize.Parse(options.ReservedFreeSpace) },
-            sp.GetRequiredService<ILogger<ContentStore>>()));
+            options.Cache.ToStoreOptions(options.DataDir), sp.GetRequiredService<ILogger<ContentStore>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddCacheJanitor(options.Cache.GcInterval);
         services.AddSingleton(new SeedRateLimits(
             new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit)),
             new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit))));

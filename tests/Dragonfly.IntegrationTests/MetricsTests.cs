@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Dragonfly.LocalCluster;
 
@@ -35,12 +34,17 @@ public sealed partial class MetricsTests : ClusterFixture
             Assert.That(Value(supernode, "dragonfly_supernode_source_bytes_total"), Is.EqualTo(size), "the seed fetched one copy");
             Assert.That(Value(supernode, "dragonfly_supernode_seed_fetches_total{result=\"succeeded\"}"), Is.EqualTo(1));
             Assert.That(Value(supernode, "dragonfly_supernode_peer_registrations_total"), Is.EqualTo(3));
+            Assert.That(Value(supernode, "dragonfly_supernode_cache_used_bytes"), Is.EqualTo(size), "the seed's cache holds the file");
+            Assert.That(Value(supernode, "dragonfly_supernode_cache_tasks"), Is.EqualTo(1));
+            Assert.That(Value(supernode, "dragonfly_supernode_scheduler_tasks"), Is.EqualTo(1));
+            Assert.That(supernode, Does.Contain("dragonfly_supernode_isolated_hosts 0"));
             foreach (var text in peers)
             {
                 Assert.That(Value(text, "dragonfly_peer_downloads_total{result=\"succeeded\"}"), Is.EqualTo(1));
                 var bySource = new[] { "origin", "supernode", "peer" }.Sum(s => Value(text, $"dragonfly_peer_download_bytes_total{{source=\"{s}\"}}"));
                 Assert.That(bySource, Is.EqualTo(size), "bytes by source add up to the file");
                 Assert.That(Value(text, "dragonfly_peer_download_bytes_total{source=\"origin\"}"), Is.Zero);
+                Assert.That(Value(text, "dragonfly_peer_cache_used_bytes"), Is.EqualTo(size), "each peer's cache holds the file");
                 Assert.That(text, Does.Match("dragonfly_peer_piece_duration_seconds_bucket\\{parent=\"(supernode|peer)\",le=\"\\+Inf\"\\} [1-9]"));
             }
             // A peer may get every piece from other peers; the swarm as a whole got some from the seed.
@@ -60,16 +64,5 @@ public sealed partial class MetricsTests : ClusterFixture
         return text;
     }
 
-    /// <summary>The value of one series line (name with its exact label set), 0 when absent.</summary>
-    private static double Value(string text, string series)
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.StartsWith(series + " ", StringComparison.Ordinal))
-            {
-                return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-            }
-        }
-        return 0;
-    }
+    private static double Value(string text, string series) => PrometheusText.Value(text, series);
 }

@@ -8,44 +8,66 @@ namespace Dragonfly.Core.Storage;
 /// Content on local disk, one folder per task: <c>&lt;dir&gt;/&lt;id[..2]&gt;/&lt;id&gt;/data</c> plus
 /// <c>meta.json</c> once complete. Only completed content survives a restart; a folder without metadata is
 /// partial and is discarded. Folder names come from <see cref="TaskId"/>, so no request can name a path.
+/// Completed content is a cache entry: it is evicted least recently used first when the quota or the disk
+/// passes its high watermark, or when unused past the TTL, but never while it is being written or read.
 /// </summary>
-public sealed class ContentStore
+public sealed partial class ContentStore
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly Lock _gate = new();
     private readonly Dictionary<TaskId, StoredContent> _open = [];
+    private readonly Dictionary<TaskId, CacheEntry> _entries = [];
     private readonly ContentStoreOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<ContentStore> _logger;
 
-    public ContentStore(ContentStoreOptions options, ILogger<ContentStore> logger)
+    public ContentStore(ContentStoreOptions options, ILogger<ContentStore> logger, TimeProvider? time = null)
     {
         _options = options;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         Directory.CreateDirectory(options.Directory);
         RootDirectory = Path.GetFullPath(options.Directory);
+        IndexCompleted();
     }
 
     public string RootDirectory { get; }
 
+    /// <summary>Raised after completed content was evicted (outside any lock).</summary>
+    public event Action<TaskId, EvictionReason>? Evicted;
+
+    /// <summary>Bytes held: completed content plus the allocated size of content being written.</summary>
+    public long UsedBytes
+    {
+        get { lock (_gate) { return UsedBytesLocked(); } }
+    }
+
+    /// <summary>Completed contents held.</summary>
+    public int CompletedCount
+    {
+        get { lock (_gate) { return _entries.Count; } }
+    }
+
     /// <summary>
     /// The content for <paramref name="id"/> if it is being written or is complete (loaded from disk after a
-    /// restart), else null.
+    /// restart), else null. Counts as a use for eviction.
     /// </summary>
     public StoredContent? TryGet(TaskId id)
     {
         lock (_gate)
         {
-            if (_open.TryGetValue(id, out var open))
+            if (!_open.TryGetValue(id, out var content))
             {
-                return open;
+                content = TryLoadCompleted(id);
+                if (content is null)
+                {
+                    return null;
+                }
+                _open[id] = content;
             }
-            var loaded = TryLoadCompleted(id);
-            if (loaded is not null)
-            {
-                _open[id] = loaded;
-            }
-            return loaded;
+            TouchLocked(id);
+            return content;
         }
     }
 
@@ -76,6 +98,7 @@ public sealed class ContentStore
     {
         lock (_gate)
         {
+            _entries.Remove(id);
             if (_open.Remove(id, out var content))
             {
                 content.Dispose();
@@ -88,40 +111,25 @@ public sealed class ContentStore
         }
     }
 
-    /// <summary>Throws <see cref="InsufficientStorageException"/> unless <paramref name="bytes"/> fit with the reserve kept.</summary>
-    public void EnsureFreeSpace(long bytes)
-    {
-        var free = new DriveInfo(RootDirectory).AvailableFreeSpace;
-        if (free - bytes < _options.ReservedFreeBytes)
-        {
-            throw new InsufficientStorageException(
-                $"not enough disk space in {RootDirectory}: the content needs {ByteSize.Format(bytes)}, " +
-                $"{ByteSize.Format(free)} is free and {ByteSize.Format(_options.ReservedFreeBytes)} must stay free; " +
-                "free space on that disk or point the data directory elsewhere");
-        }
-    }
-
     /// <summary>Deletes partial content left behind by an earlier run. Returns how many folders it removed.</summary>
     public int DiscardPartial()
     {
         var removed = 0;
-        foreach (var shard in Directory.EnumerateDirectories(RootDirectory))
+        foreach (var (id, folder) in TaskFolders())
         {
-            foreach (var folder in Directory.EnumerateDirectories(shard))
+            if (File.Exists(Path.Combine(folder, "meta.json")))
             {
-                if (!File.Exists(Path.Combine(folder, "meta.json")) && TaskId.TryParse(Path.GetFileName(folder), out var id))
+                continue;
+            }
+            lock (_gate)
+            {
+                if (_open.ContainsKey(id))
                 {
-                    lock (_gate)
-                    {
-                        if (_open.ContainsKey(id.Value))
-                        {
-                            continue;
-                        }
-                    }
-                    Directory.Delete(folder, recursive: true);
-                    removed++;
+                    continue;
                 }
             }
+            Directory.Delete(folder, recursive: true);
+            removed++;
         }
         return removed;
     }
@@ -137,7 +145,94 @@ public sealed class ContentStore
         }
     }
 
+    internal void Touch(TaskId id)
+    {
+        lock (_gate)
+        {
+            TouchLocked(id);
+        }
+    }
+
+    /// <summary>Content became complete: it is now a cache entry, and the quota may need room made.</summary>
+    internal void OnCompleted(StoredContent content)
+    {
+        lock (_gate)
+        {
+            _entries[content.Id] = new CacheEntry(content.Id, content.ContentLength, _time.GetUtcNow());
+        }
+    }
+
+    private void TouchLocked(TaskId id)
+    {
+        if (!_entries.TryGetValue(id, out var entry))
+        {
+            return;
+        }
+        var now = _time.GetUtcNow();
+        entry.LastUsed = now;
+        if (now - entry.PersistedUse < TimeSpan.FromMinutes(10))
+        {
+            return;
+        }
+        entry.PersistedUse = now;
+        try
+        {
+            // meta.json's modification time carries the last use across restarts.
+            File.SetLastWriteTimeUtc(Path.Combine(FolderOf(id), "meta.json"), now.UtcDateTime);
+        }
+        catch (IOException e)
+        {
+            _logger.LogDebug(e, "Could not record the last use of {TaskId}", id);
+        }
+    }
+
+    private long UsedBytesLocked()
+    {
+        var used = 0L;
+        foreach (var entry in _entries.Values)
+        {
+            used += entry.Size;
+        }
+        foreach (var content in _open.Values)
+        {
+            if (!content.IsComplete && content.ContentLength > 0)
+            {
+                used += content.ContentLength;
+            }
+        }
+        return used;
+    }
+
     private string FolderOf(TaskId id) => Path.Combine(RootDirectory, id.Value[..2], id.Value);
+
+    private IEnumerable<(TaskId Id, string Folder)> TaskFolders()
+    {
+        foreach (var shard in Directory.EnumerateDirectories(RootDirectory))
+        {
+            foreach (var folder in Directory.EnumerateDirectories(shard))
+            {
+                if (TaskId.TryParse(Path.GetFileName(folder), out var id))
+                {
+                    yield return (id.Value, folder);
+                }
+            }
+        }
+    }
+
+    /// <summary>Builds the cache bookkeeping from the completed content on disk; contents are opened only when asked for.</summary>
+    private void IndexCompleted()
+    {
+        foreach (var (id, folder) in TaskFolders())
+        {
+            var meta = new FileInfo(Path.Combine(folder, "meta.json"));
+            var data = new FileInfo(Path.Combine(folder, "data"));
+            if (meta.Exists && data.Exists)
+            {
+                var lastUsed = new DateTimeOffset(meta.LastWriteTimeUtc, TimeSpan.Zero);
+                _entries[id] = new CacheEntry(id, data.Length, lastUsed);
+            }
+        }
+    }
 
     private StoredContent? TryLoadCompleted(TaskId id)
     {
@@ -146,6 +241,7 @@ public sealed class ContentStore
         var dataPath = Path.Combine(folder, "data");
         if (!File.Exists(metaPath) || !File.Exists(dataPath))
         {
+            _entries.Remove(id);
             return null;
         }
         try
@@ -157,11 +253,16 @@ public sealed class ContentStore
                 throw new InvalidDataException($"meta.json does not describe the data file (task {meta.TaskId}, length {meta.ContentLength})");
             }
             var pieces = meta.Pieces.Select(p => new Piece(p.Number, p.Offset, p.Size, Digest.Parse(p.Digest))).ToArray();
+            if (!_entries.ContainsKey(id))
+            {
+                _entries[id] = new CacheEntry(id, meta.ContentLength, _time.GetUtcNow());
+            }
             return StoredContent.LoadCompleted(id, folder, this, meta, pieces);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or JsonException or FormatException)
         {
             _logger.LogWarning(e, "Discarding unreadable cached content {TaskId} in {Folder}", id, folder);
+            _entries.Remove(id);
             Directory.Delete(folder, recursive: true);
             return null;
         }

@@ -16,6 +16,8 @@ public sealed class StoredContent : IDisposable
     private readonly Bitfield _held = new();
     private readonly Dictionary<int, Piece> _pieces = [];
     private SafeFileHandle? _handle;
+    private int _users;
+    private bool _evicted;
 
     internal StoredContent(TaskId id, string folder, ContentStore store)
     {
@@ -60,7 +62,15 @@ public sealed class StoredContent : IDisposable
             {
                 throw new InvalidOperationException($"layout of task {Id} is already fixed");
             }
-            _store.EnsureFreeSpace(contentLength);
+        }
+        // Outside this content's lock: making room may evict (and lock) other content.
+        _store.EnsureFreeSpace(contentLength);
+        lock (_gate)
+        {
+            if (_handle is not null)
+            {
+                return;
+            }
             ContentLength = contentLength;
             PieceSize = pieceSize;
             _handle = File.OpenHandle(DataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, contentLength);
@@ -200,6 +210,57 @@ public sealed class StoredContent : IDisposable
         lock (_gate)
         {
             IsComplete = true;
+        }
+        _store.OnCompleted(this);
+    }
+
+    /// <summary>
+    /// Holds the content for reading: it is not evicted until the lease is disposed. Null when it was evicted
+    /// already (ask the store again).
+    /// </summary>
+    public ContentLease? TryAcquire()
+    {
+        lock (_gate)
+        {
+            if (_evicted)
+            {
+                return null;
+            }
+            _users++;
+        }
+        _store.Touch(Id);
+        return new ContentLease(this);
+    }
+
+    /// <summary>Being written, or being read under a lease: not to be evicted.</summary>
+    internal bool InUse
+    {
+        get { lock (_gate) { return _users > 0 || !IsComplete; } }
+    }
+
+    internal void Release()
+    {
+        lock (_gate)
+        {
+            if (--_users == 0 && _evicted)
+            {
+                _handle?.Dispose();
+                _handle = null;
+            }
+        }
+    }
+
+    /// <summary>The store dropped this content; its file handle closes once the last lease is gone.</summary>
+    internal void MarkEvicted()
+    {
+        lock (_gate)
+        {
+            _evicted = true;
+            if (_users == 0)
+            {
+                _handle?.Dispose();
+                _handle = null;
+            }
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class V1Alpha1SupernodeSpec
     [Description("The piece cache volume.")]
     public SupernodeStorage Storage { get; set; } = new();
 
-    [Description("Most bytes of content the piece cache should keep. Passed to the supernode's configuration, but this supernode version does not evict by quota yet: size the volume instead.")]
+    [Description("Most bytes of content the piece cache keeps (cache:quota). Past 90 % of it the least recently used content is evicted down to 80 %. Unset: the volume's size is the limit (the same watermarks apply to the disk).")]
     [Pattern(DragonflyApi.QuantityPattern)]
     public string? CacheQuota { get; set; }
 

@@ -38,7 +38,7 @@ public static class SupernodeResources
         };
         if (!string.IsNullOrEmpty(spec.CacheQuota))
         {
-            config["cacheQuota"] = spec.CacheQuota;
+            config["cache"] = new JsonObject { ["quota"] = spec.CacheQuota };
         }
         if (!string.IsNullOrEmpty(spec.TlsSecretName))
         {

@@ -39,54 +39,80 @@ public static class PeerTaskReader
     {
         var position = offset;
         var end = offset + length;
-        while (position < end)
+        ContentLease? lease = null;
+        try
         {
-            var changed = task.Changed;
-            var content = task.Content;
-            var finished = task.Completion.IsCompleted;
-            if (finished)
+            while (position < end)
             {
-                var outcome = await task.Completion;
-                if (outcome.Error is { } error)
+                var changed = task.Changed;
+                var content = task.Content;
+                var finished = task.Completion.IsCompleted;
+                if (finished)
                 {
-                    return (position - offset, error);
+                    var outcome = await task.Completion;
+                    if (outcome.Error is { } error)
+                    {
+                        return (position - offset, error);
+                    }
+                    content = outcome.Content;
                 }
-                content = outcome.Content;
-            }
-            var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsComplete), end - position);
-            if (available <= 0)
-            {
-                await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
-                continue;
-            }
-            try
-            {
-                while (available > 0)
+                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsComplete), end - position);
+                if (available <= 0)
                 {
-                    // Read the file straight into the response's buffer: no copy through a buffer of our own.
-                    var want = (int)Math.Min(ChunkSize, available);
-                    var memory = destination.GetMemory(want);
-                    var read = await content!.ReadAsync(position, memory[..Math.Min(want, memory.Length)], cancellationToken);
-                    if (read == 0)
+                    await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
+                    continue;
+                }
+                if (!ReferenceEquals(lease?.Content, content))
+                {
+                    // Hold the content while sending it, so the cache does not evict it mid-response.
+                    lease?.Dispose();
+                    lease = content!.TryAcquire();
+                    if (lease is null)
                     {
-                        throw new IOException($"task {task.TaskId} ended at {position} bytes on disk although its pieces up to {position + available} are held");
+                        return (position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
+                            $"task {task.TaskId} was evicted from the cache before it could be sent; ask again"));
                     }
-                    destination.Advance(read);
-                    var flushed = await destination.FlushAsync(cancellationToken);
-                    if (flushed.IsCanceled || flushed.IsCompleted)
-                    {
-                        throw new OperationCanceledException("the client stopped reading", cancellationToken);
-                    }
-                    position += read;
-                    available -= read;
+                }
+                try
+                {
+                    position += await SendAsync(content!, position, available, destination, cancellationToken);
+                }
+                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && !ReferenceEquals(task.Content, content))
+                {
+                    // The download started over into new content (a fallback to the source); continue from there.
                 }
             }
-            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && !ReferenceEquals(task.Content, content))
-            {
-                // The download started over into new content (a fallback to the source); continue from there.
-            }
+            return (position - offset, null);
         }
-        return (position - offset, null);
+        finally
+        {
+            lease?.Dispose();
+        }
+    }
+
+    /// <summary>Sends <paramref name="available"/> held bytes from <paramref name="position"/>; returns how many went out.</summary>
+    private static async Task<long> SendAsync(StoredContent content, long position, long available, PipeWriter destination, CancellationToken cancellationToken)
+    {
+        var sent = 0L;
+        while (sent < available)
+        {
+            // Read the file straight into the response's buffer: no copy through a buffer of our own.
+            var want = (int)Math.Min(ChunkSize, available - sent);
+            var memory = destination.GetMemory(want);
+            var read = await content.ReadAsync(position + sent, memory[..Math.Min(want, memory.Length)], cancellationToken);
+            if (read == 0)
+            {
+                throw new IOException($"task {content.Id} ended at {position + sent} bytes on disk although its pieces up to {position + available} are held");
+            }
+            destination.Advance(read);
+            var flushed = await destination.FlushAsync(cancellationToken);
+            if (flushed.IsCanceled || flushed.IsCompleted)
+            {
+                throw new OperationCanceledException("the client stopped reading", cancellationToken);
+            }
+            sent += read;
+        }
+        return sent;
     }
 
     /// <summary>Held bytes from <paramref name="position"/> on that may go out now: all once the content is verified whole.</summary>

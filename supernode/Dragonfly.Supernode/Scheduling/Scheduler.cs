@@ -115,6 +115,9 @@ public sealed class Scheduler : ISeedObserver, IHostedService
     void ISeedObserver.Failed(TaskId taskId, int sourceStatusCode, string error) =>
         ShardOf(taskId).Post(new SeedFailedEvent(taskId, sourceStatusCode, error));
 
+    /// <summary>The seed's cache evicted a task's content; the scheduler forgets the task.</summary>
+    public void ContentEvicted(TaskId taskId) => ShardOf(taskId).Post(new ContentEvictedEvent(taskId));
+
     /// <summary>Applies all queued events synchronously (tests and benchmarks drive the loop with this).</summary>
     internal void DrainForTesting()
     {

@@ -36,3 +36,6 @@ internal sealed record SeedFailedEvent(TaskId TaskId, int SourceStatusCode, stri
 internal sealed record PreheatEvent(TaskId TaskId, ContentKey Key, IReadOnlyDictionary<string, string> Headers, TaskCompletionSource<PreheatResponse> Reply) : SchedulerEvent;
 
 internal sealed record StatTaskEvent(TaskId TaskId, TaskCompletionSource<StatTaskResponse?> Reply) : SchedulerEvent;
+
+/// <summary>The seed's cache evicted the task's content: the next registration fetches it again.</summary>
+internal sealed record ContentEvictedEvent(TaskId TaskId) : SchedulerEvent;

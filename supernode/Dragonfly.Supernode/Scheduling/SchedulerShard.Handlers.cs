@@ -317,6 +317,20 @@ internal sealed partial class SchedulerShard
         }
     }
 
+    private void OnContentEvicted(ContentEvictedEvent e)
+    {
+        // Only completed content is evicted; a task still fetching from the source has content being written.
+        if (_tasks.TryGetValue(e.TaskId, out var task) && task.State == TaskState.Succeeded)
+        {
+            foreach (var peer in task.Peers.Values)
+            {
+                peer.Outbound?.TryComplete(); // a peer still downloading moves on (next replica, or the source)
+            }
+            _tasks.Remove(task.Id);
+            LogTaskForgotten(task.Id);
+        }
+    }
+
     private void Preheat(PreheatEvent e)
     {
         var task = GetOrStartTask(e.TaskId, e.Key, e.Headers);
@@ -376,4 +390,7 @@ internal sealed partial class SchedulerShard
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: peer {PeerId} failed: {Error}")]
     private partial void LogPeerFailed(TaskId taskId, string peerId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} forgotten: the seed's cache evicted its content")]
+    private partial void LogTaskForgotten(TaskId taskId);
 }

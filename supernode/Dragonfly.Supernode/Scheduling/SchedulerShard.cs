@@ -101,6 +101,7 @@ internal sealed partial class SchedulerShard
             case SeedFailedEvent s: OnSeedFailed(s); break;
             case PreheatEvent p: Preheat(p); break;
             case StatTaskEvent s: Stat(s); break;
+            case ContentEvictedEvent c: OnContentEvicted(c); break;
             default: throw new InvalidOperationException($"unknown scheduler event {e.GetType().Name}");
         }
         TaskCount = _tasks.Count;

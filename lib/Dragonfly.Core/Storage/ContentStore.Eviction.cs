@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+
+namespace Dragonfly.Core.Storage;
+
+public sealed partial class ContentStore
+{
+    /// <summary>
+    /// Makes room for <paramref name="bytes"/> of new content: evicts least recently used content when the
+    /// quota or the disk would pass its high watermark, down to the low watermark, then throws
+    /// <see cref="InsufficientStorageException"/> if the content still does not fit.
+    /// </summary>
+    public void EnsureFreeSpace(long bytes)
+    {
+        var evicted = new List<(TaskId, EvictionReason)>();
+        try
+        {
+            lock (_gate)
+            {
+                EnsureQuotaLocked(bytes, evicted);
+            }
+            var disk = _options.MeasureDisk(RootDirectory);
+            if (disk.Used + bytes > _options.HighWatermark * disk.Total)
+            {
+                lock (_gate)
+                {
+                    var target = _options.LowWatermark * disk.Total;
+                    var freed = EvictLeastRecentlyUsedLocked(f => disk.Used - f + bytes <= target, EvictionReason.Disk, evicted);
+                    disk = disk with { Free = disk.Free + freed };
+                }
+            }
+            if (disk.Free - bytes < _options.ReservedFreeBytes)
+            {
+                throw new InsufficientStorageException(
+                    $"not enough disk space in {RootDirectory}: the content needs {ByteSize.Format(bytes)}, " +
+                    $"{ByteSize.Format(disk.Free)} is free and {ByteSize.Format(_options.ReservedFreeBytes)} must stay free; " +
+                    "free space on that disk or point the data directory elsewhere");
+            }
+        }
+        finally
+        {
+            Announce(evicted);
+        }
+    }
+
+    /// <summary>
+    /// Evicts content unused past the TTL, then applies the watermarks as if no new content were coming.
+    /// Returns how many contents it evicted. Called periodically.
+    /// </summary>
+    public int Sweep()
+    {
+        var evicted = new List<(TaskId, EvictionReason)>();
+        try
+        {
+            lock (_gate)
+            {
+                if (_options.Ttl > TimeSpan.Zero)
+                {
+                    var cutoff = _time.GetUtcNow() - _options.Ttl;
+                    foreach (var entry in _entries.Values.Where(e => e.LastUsed < cutoff).ToArray())
+                    {
+                        if (!InUseLocked(entry.Id))
+                        {
+                            EvictLocked(entry, EvictionReason.Expired, evicted);
+                        }
+                    }
+                }
+            }
+            EnsureFreeSpaceForSweep(evicted);
+            return evicted.Count;
+        }
+        finally
+        {
+            Announce(evicted);
+        }
+    }
+
+    private void EnsureFreeSpaceForSweep(List<(TaskId, EvictionReason)> evicted)
+    {
+        lock (_gate)
+        {
+            var used = UsedBytesLocked();
+            if (_options.QuotaBytes > 0 && used > _options.HighWatermark * _options.QuotaBytes)
+            {
+                var target = _options.LowWatermark * _options.QuotaBytes;
+                EvictLeastRecentlyUsedLocked(freed => used - freed <= target, EvictionReason.Quota, evicted);
+            }
+        }
+        var disk = _options.MeasureDisk(RootDirectory);
+        if (disk.Used > _options.HighWatermark * disk.Total)
+        {
+            lock (_gate)
+            {
+                var target = _options.LowWatermark * disk.Total;
+                EvictLeastRecentlyUsedLocked(freed => disk.Used - freed <= target, EvictionReason.Disk, evicted);
+            }
+        }
+    }
+
+    private void EnsureQuotaLocked(long bytes, List<(TaskId, EvictionReason)> evicted)
+    {
+        var quota = _options.QuotaBytes;
+        if (quota <= 0)
+        {
+            return;
+        }
+        if (bytes > quota)
+        {
+            throw new InsufficientStorageException(
+                $"the content needs {ByteSize.Format(bytes)}, more than the whole cache quota of {ByteSize.Format(quota)}; raise cache:quota");
+        }
+        var used = UsedBytesLocked();
+        if (used + bytes > _options.HighWatermark * quota)
+        {
+            var target = _options.LowWatermark * quota;
+            used -= EvictLeastRecentlyUsedLocked(freed => used - freed + bytes <= target, EvictionReason.Quota, evicted);
+        }
+        if (used + bytes > quota)
+        {
+            throw new InsufficientStorageException(
+                $"the cache quota of {ByteSize.Format(quota)} is full: {ByteSize.Format(used)} is held by content being written or read, " +
+                $"and the content needs {ByteSize.Format(bytes)}; raise cache:quota, or retry when the running downloads are done");
+        }
+    }
+
+    /// <summary>Evicts unused entries, least recently used first, until <paramref name="done"/> holds for the bytes freed.</summary>
+    private long EvictLeastRecentlyUsedLocked(Func<long, bool> done, EvictionReason reason, List<(TaskId, EvictionReason)> evicted)
+    {
+        var freed = 0L;
+        foreach (var entry in _entries.Values.OrderBy(e => e.LastUsed).ToArray())
+        {
+            if (done(freed))
+            {
+                break;
+            }
+            if (!InUseLocked(entry.Id))
+            {
+                EvictLocked(entry, reason, evicted);
+                freed += entry.Size;
+            }
+        }
+        return freed;
+    }
+
+    private bool InUseLocked(TaskId id) => _open.TryGetValue(id, out var content) && content.InUse;
+
+    private void EvictLocked(CacheEntry entry, EvictionReason reason, List<(TaskId, EvictionReason)> evicted)
+    {
+        _entries.Remove(entry.Id);
+        if (_open.Remove(entry.Id, out var content))
+        {
+            content.MarkEvicted();
+        }
+        try
+        {
+            Directory.Delete(FolderOf(entry.Id), recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone; the bookkeeping is what mattered.
+        }
+        evicted.Add((entry.Id, reason));
+        _logger.LogInformation("Evicted {TaskId} ({Size} bytes, last used {LastUsed:O}): {Reason}", entry.Id, entry.Size, entry.LastUsed, reason);
+    }
+
+    private void Announce(List<(TaskId Id, EvictionReason Reason)> evicted)
+    {
+        foreach (var (id, reason) in evicted)
+        {
+            Evicted?.Invoke(id, reason);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using Dragonfly.Core.Pieces;
+using Dragonfly.Core.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Dragonfly.Core.Tests.Storage;
+
+public sealed class ContentStoreEvictionTests
+{
+    private const long MiB = 1024 * 1024;
+    private FakeTimeProvider _time = null!;
+    private string _dir = "";
+    private DiskSpace _disk;
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        // NUnit shares one fixture instance between tests: every test starts from a fresh clock and a roomy disk.
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        _disk = new DiskSpace(1L << 40, 1L << 39);
+        _dir = Directory.CreateTempSubdirectory("dragonfly-evict-").FullName;
+    }
+
+    [TearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private ContentStore NewStore(long quota = 0, TimeSpan ttl = default) =>
+        new(new ContentStoreOptions
+        {
+            Directory = _dir,
+            ReservedFreeBytes = 0,
+            QuotaBytes = quota,
+            HighWatermark = 0.9,
+            LowWatermark = 0.8,
+            Ttl = ttl,
+            MeasureDisk = _ => _disk,
+        }, NullLogger<ContentStore>.Instance, _time);
+
+    private static TaskId Id(string seed) => new ContentKey("http://h/" + seed).ToTaskId();
+
+    private async Task<StoredContent> CompleteAsync(ContentStore store, string name, long size)
+    {
+        var content = store.GetOrCreate(Id(name));
+        content.SetLayout(size, PieceSizePolicy.DefaultMin);
+        await content.CompleteAsync(size, null, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        return content;
+    }
+
+    private static bool Held(ContentStore store, string name) => store.TryGet(Id(name)) is not null;
+
+    [Test]
+    public async Task NewContent_PastTheQuotaHighWatermark_EvictsLeastRecentlyUsedDownToTheLowWatermark()
+    {
+        var store = NewStore(quota: 100 * MiB);
+        await CompleteAsync(store, "a", 30 * MiB);
+        await CompleteAsync(store, "b", 30 * MiB);
+        await CompleteAsync(store, "c", 20 * MiB);
+        store.TryGet(Id("a")); // a is now used more recently than b and c
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var evicted = new List<(TaskId, EvictionReason)>();
+        store.Evicted += (id, reason) => evicted.Add((id, reason));
+
+        await CompleteAsync(store, "d", 25 * MiB); // 80 + 25 > 90: evict until 55 + 25 <= 80
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(evicted, Is.EqualTo(new[] { (Id("b"), EvictionReason.Quota) }));
+            Assert.That(store.UsedBytes, Is.EqualTo(75 * MiB));
+            Assert.That(Held(store, "a") && Held(store, "c") && Held(store, "d"), Is.True);
+            Assert.That(Directory.Exists(Path.Combine(_dir, Id("b").Value[..2], Id("b").Value)), Is.False, "evicted content must leave the disk");
+        });
+    }
+
+    [Test]
+    public async Task ContentUnderALease_IsNeverEvicted_AndAFullQuotaSaysWhatToDo()
+    {
+        var store = NewStore(quota: 100 * MiB);
+        var a = await CompleteAsync(store, "a", 50 * MiB);
+        var b = await CompleteAsync(store, "b", 40 * MiB);
+        using var readingA = a.TryAcquire();
+        using var readingB = b.TryAcquire();
+
+        var c = store.GetOrCreate(Id("c"));
+
+        Assert.That(() => c.SetLayout(20 * MiB, PieceSizePolicy.DefaultMin),
+            Throws.TypeOf<InsufficientStorageException>().With.Message.Contains("cache quota of 100.0 MiB is full").And.Message.Contains("raise cache:quota"));
+        Assert.That(Held(store, "a") && Held(store, "b"), Is.True);
+    }
+
+    [Test]
+    public async Task ContentBeingWritten_IsNeverEvicted()
+    {
+        var store = NewStore(quota: 100 * MiB);
+        var writing = store.GetOrCreate(Id("writing"));
+        writing.SetLayout(60 * MiB, PieceSizePolicy.DefaultMin);
+        await CompleteAsync(store, "old", 20 * MiB);
+
+        var next = store.GetOrCreate(Id("next"));
+        next.SetLayout(15 * MiB, PieceSizePolicy.DefaultMin); // 80 + 15 > 90: only "old" may go
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Held(store, "old"), Is.False);
+            Assert.That(store.TryGet(Id("writing")), Is.SameAs(writing));
+        });
+    }
+
+    [Test]
+    public void ContentLargerThanTheQuota_IsRefusedWithTheSizes()
+    {
+        var content = NewStore(quota: 64 * MiB).GetOrCreate(Id("huge"));
+        Assert.That(() => content.SetLayout(65 * MiB, PieceSizePolicy.DefaultMin),
+            Throws.TypeOf<InsufficientStorageException>().With.Message.Contains("more than the whole cache quota of 64.0 MiB"));
+    }
+
+    [Test]
+    public async Task Sweep_EvictsContentUnusedPastTheTtl_KeepsRecentAndLeasedContent()
+    {
+        var store = NewStore(ttl: TimeSpan.FromHours(1));
+        await CompleteAsync(store, "stale", 4 * MiB);
+        var leased = await CompleteAsync(store, "leased", 4 * MiB);
+        using var lease = leased.TryAcquire();
+        _time.Advance(TimeSpan.FromMinutes(61));
+        await CompleteAsync(store, "fresh", 4 * MiB);
+
+        var evicted = store.Sweep();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(evicted, Is.EqualTo(1));
+            Assert.That(Held(store, "stale"), Is.False);
+            Assert.That(Held(store, "leased"), Is.True, "content being read is kept even past its TTL");
+            Assert.That(Held(store, "fresh"), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Sweep_DiskPastItsHighWatermark_EvictsUntilTheLowWatermark()
+    {
+        var store = NewStore();
+        await CompleteAsync(store, "a", 10 * MiB);
+        await CompleteAsync(store, "b", 10 * MiB);
+        await CompleteAsync(store, "c", 10 * MiB);
+        // 100 MiB disk, 95 used: evict until at most 80 are used.
+        _disk = new DiskSpace(100 * MiB, 5 * MiB);
+
+        store.Sweep();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Held(store, "a") || Held(store, "b"), Is.False, "the two least recently used go");
+            Assert.That(Held(store, "c"), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task EvictedContent_CannotBeLeasedAnyMore()
+    {
+        var store = NewStore(ttl: TimeSpan.FromMinutes(1));
+        var content = await CompleteAsync(store, "a", 4 * MiB);
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        store.Sweep();
+
+        Assert.That(content.TryAcquire(), Is.Null);
+    }
+
+    [Test]
+    public async Task AfterARestart_CompletedContentCountsAgainstTheQuota_AndIsEvictable()
+    {
+        var first = NewStore(quota: 100 * MiB);
+        (await CompleteAsync(first, "a", 40 * MiB)).Dispose();
+        (await CompleteAsync(first, "b", 40 * MiB)).Dispose();
+
+        var restarted = NewStore(quota: 100 * MiB);
+        Assert.That(restarted.UsedBytes, Is.EqualTo(80 * MiB));
+        Assert.That(restarted.CompletedCount, Is.EqualTo(2));
+        await CompleteAsync(restarted, "c", 30 * MiB);
+
+        Assert.That(restarted.UsedBytes, Is.LessThanOrEqualTo(80 * MiB));
+        Assert.That(restarted.CompletedCount, Is.EqualTo(2));
+    }
+
+    [TestCase("0", 0.9, 0.8, "00:00:00", "00:01:00", true)]
+    [TestCase("20G", 0.9, 0.8, "06:00:00", "00:01:00", true)]
+    [TestCase("lots", 0.9, 0.8, "00:00:00", "00:01:00", false)]
+    [TestCase("10M", 0.9, 0.8, "00:00:00", "00:01:00", false)]
+    [TestCase("1G", 0.8, 0.9, "00:00:00", "00:01:00", false)]
+    [TestCase("1G", 1.5, 0.8, "00:00:00", "00:01:00", false)]
+    [TestCase("1G", 0.9, 0.8, "-00:01:00", "00:01:00", false)]
+    [TestCase("1G", 0.9, 0.8, "00:00:00", "00:00:00", false)]
+    public void CacheOptions_Validate_NamesTheBadKey(string quota, double high, double low, string ttl, string interval, bool valid)
+    {
+        var options = new CacheOptions { Quota = quota, HighWatermark = high, LowWatermark = low, Ttl = TimeSpan.Parse(ttl), GcInterval = TimeSpan.Parse(interval) };
+        var problems = options.Validate().ToArray();
+        Assert.That(problems, valid ? Is.Empty : Has.Some.StartsWith("cache:"));
+    }
+}
