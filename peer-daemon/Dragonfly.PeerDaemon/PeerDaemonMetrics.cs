@@ -53,6 +53,11 @@ public sealed class PeerDaemonMetrics : IDisposable
 
     public void SupernodeFailover() => _failovers.Add(1);
 
+    /// <summary>Adds how many supernodes this peer has isolated for failing.</summary>
+    public void ObserveSupernodes(Scheduling.SupernodeSelector selector) =>
+        _meter.CreateObservableGauge("dragonfly_peer_isolated_supernodes", () => selector.IsolatedCount,
+            description: "Supernodes this peer isolated after they failed; new tasks try them last until a quiet period passes.");
+
     /// <summary>Adds the piece cache's usage and evictions.</summary>
     public void ObserveCache(ContentStore store) => CacheInstruments.Observe(_meter, "peer", store);
 

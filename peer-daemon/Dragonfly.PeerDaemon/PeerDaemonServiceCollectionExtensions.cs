@@ -30,7 +30,7 @@ public static class PeerDaemonServiceCollectionExtensions
             new ByteRateLimiter(ByteSize.Parse(options.DownloadRateLimit), sp.GetRequiredService<TimeProvider>()),
             new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit), sp.GetRequiredService<TimeProvider>()),
             new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit), sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton(_ => new SupernodeSelector(options.SupernodeAddresses));
+        services.AddSingleton(sp => new SupernodeSelector(options.SupernodeAddresses, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<HostIdentity>();
         services.AddSingleton<PeerDaemonMetrics>();
         services.AddPrometheusExporter();

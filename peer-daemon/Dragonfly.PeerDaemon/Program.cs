@@ -7,6 +7,7 @@ using Dragonfly.PeerDaemon.Containerd;
 using Dragonfly.PeerDaemon.Download;
 using Dragonfly.PeerDaemon.Mirror;
 using Dragonfly.PeerDaemon.Rpc;
+using Dragonfly.PeerDaemon.Scheduling;
 using Dragonfly.Transfer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -46,6 +47,7 @@ var store = app.Services.GetRequiredService<ContentStore>();
 var discarded = store.DiscardPartial();
 var metrics = app.Services.GetRequiredService<PeerDaemonMetrics>();
 metrics.ObserveCache(store);
+metrics.ObserveSupernodes(app.Services.GetRequiredService<SupernodeSelector>());
 var limits = app.Services.GetRequiredService<HostRateLimits>();
 var mirrorPort = -1;
 if (options.Mirror.Enabled)

@@ -5,6 +5,7 @@ using Dragonfly.Core.Pieces;
 using Dragonfly.Core.RateLimiting;
 using Dragonfly.Core.Storage;
 using Dragonfly.Grpc;
+using Dragonfly.PeerDaemon.Scheduling;
 using Dragonfly.Protocol;
 using Dragonfly.Protocol.V1;
 using Dragonfly.Transfer;
@@ -22,6 +23,7 @@ internal sealed partial class P2PDownload
     private readonly DownloadEnvironment _env;
     private readonly DownloadSpec _spec;
     private readonly PeerTask _task;
+    private readonly SupernodeSelector _selector;
     private readonly IReadOnlyList<SchedulerClient> _supernodes;
     private readonly IReadOnlyList<ByteRateLimiter> _limiters;
     private readonly ILogger _logger;
@@ -39,12 +41,13 @@ internal sealed partial class P2PDownload
     private string? _contentDigest;
     private long _lastProgress;
 
-    public P2PDownload(DownloadEnvironment env, DownloadSpec spec, PeerTask task, IReadOnlyList<SchedulerClient> supernodes, ByteRateLimiter taskLimiter)
+    public P2PDownload(DownloadEnvironment env, DownloadSpec spec, PeerTask task, SupernodeSelector supernodes, ByteRateLimiter taskLimiter)
     {
         _env = env;
         _spec = spec;
         _task = task;
-        _supernodes = supernodes;
+        _selector = supernodes;
+        _supernodes = supernodes.For(spec.TaskId);
         _limiters = [env.Limits.Download, taskLimiter];
         _logger = env.LoggerFactory.CreateLogger<P2PDownload>();
         _dispatcher = new PieceDispatcher(env.Options.MaxPiecesPerParent, env.Options.ParentFailureLimit, new Random());
@@ -87,9 +90,11 @@ internal sealed partial class P2PDownload
             }
             if (registration.Problem is not null)
             {
+                _selector.ReportFailure(scheduler);
                 problems.Add(registration.Problem);
                 continue;
             }
+            _selector.ReportSuccess(scheduler);
             if (!_joined)
             {
                 _joined = true;
@@ -107,6 +112,7 @@ internal sealed partial class P2PDownload
             {
                 return session.Outcome;
             }
+            _selector.ReportFailure(scheduler);
             problems.Add($"{scheduler.Address.Authority}: {session.Problem}");
         }
         return P2POutcome.Fallback(!_joined
@@ -300,7 +306,7 @@ internal sealed partial class P2PDownload
     {
         var (piece, parent, result, writeError) = done;
         var ok = result.IsOk && writeError is null;
-        _dispatcher.Finished(piece, parent, ok, result.Status == PieceFetchStatus.DigestMismatch);
+        _dispatcher.Finished(piece, parent, ok, result.Status == PieceFetchStatus.DigestMismatch, result.Elapsed);
         if (writeError is not null)
         {
             return SessionEnd.Done(P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.InsufficientStorage, $"writing piece {piece.Number} to {_env.Store.RootDirectory} failed: {writeError.Message}")));

@@ -92,7 +92,7 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
     {
         try
         {
-            return await new P2PDownload(env, spec, peerTask, supernodes.For(spec.TaskId), taskLimiter).RunAsync(cancellationToken);
+            return await new P2PDownload(env, spec, peerTask, supernodes, taskLimiter).RunAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -5,10 +5,18 @@ namespace Dragonfly.PeerDaemon.Download;
 
 /// <summary>
 /// Decides which piece to fetch next and from whom, for one download: rarest first among peer parents,
-/// least-loaded parent, random tie-breaks; the seed only for pieces no peer parent offers. It owns no I/O.
+/// least-loaded parent, random tie-breaks; the seed only for pieces no peer parent offers. A parent measured
+/// far slower than the best one is slow: it gets one piece at a time, and only pieces no faster parent offers.
+/// It owns no I/O.
 /// </summary>
 internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureLimit, Random random)
 {
+    /// <summary>A parent below this fraction of the fastest measured parent's throughput is slow.</summary>
+    public const double SlowRatio = 0.25;
+
+    /// <summary>Pieces measured from a parent before its speed is judged.</summary>
+    public const int SamplesToJudge = 1;
+
     private readonly Dictionary<int, Piece> _known = [];
     private readonly Bitfield _held = new();
     private readonly HashSet<int> _inFlight = [];
@@ -57,6 +65,7 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
         (Piece, ParentState)? best = null;
         var bestAvailability = int.MaxValue;
         var ties = 0;
+        var fastest = FastestThroughput();
         foreach (var piece in _known.Values)
         {
             if (_held[piece.Number] || _inFlight.Contains(piece.Number))
@@ -64,7 +73,9 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
                 continue;
             }
             var availability = 0;
+            var offeredByFast = false;
             ParentState? free = null;
+            ParentState? freeSlow = null;
             foreach (var parent in _parents.Values)
             {
                 if (parent.IsSeed || !Usable(parent, piece.Number))
@@ -72,11 +83,18 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
                     continue;
                 }
                 availability++;
+                if (IsSlow(parent, fastest))
+                {
+                    freeSlow ??= parent.InFlight == 0 ? parent : null;
+                    continue;
+                }
+                offeredByFast = true;
                 if (parent.InFlight < maxPiecesPerParent && (free is null || parent.InFlight < free.InFlight || (parent.InFlight == free.InFlight && random.Next(2) == 0)))
                 {
                     free = parent;
                 }
             }
+            free ??= offeredByFast ? null : freeSlow;
             if (free is null)
             {
                 continue;
@@ -118,13 +136,17 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
     }
 
     /// <summary>Records the end of a fetch. A corrupt piece blocks its parent for the rest of this download.</summary>
-    public void Finished(Piece piece, ParentState parent, bool succeeded, bool corrupt)
+    public void Finished(Piece piece, ParentState parent, bool succeeded, bool corrupt, TimeSpan elapsed = default)
     {
         _inFlight.Remove(piece.Number);
         parent.InFlight--;
         if (succeeded)
         {
             _held.Set(piece.Number);
+            if (elapsed > TimeSpan.Zero)
+            {
+                parent.RecordPiece(piece.Size, elapsed);
+            }
             return;
         }
         // The seed is the source of last resort: a failed seed piece may be asked again (the stall timeout
@@ -139,6 +161,32 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
             parent.Blocked = true;
         }
     }
+
+    /// <summary>Peer parents this download judged slow.</summary>
+    public int SlowParentCount
+    {
+        get
+        {
+            var fastest = FastestThroughput();
+            return _parents.Values.Count(p => !p.IsSeed && IsSlow(p, fastest));
+        }
+    }
+
+    private double FastestThroughput()
+    {
+        var fastest = 0.0;
+        foreach (var parent in _parents.Values)
+        {
+            if (parent.Samples >= SamplesToJudge && parent.Current && !parent.Blocked)
+            {
+                fastest = Math.Max(fastest, parent.Throughput);
+            }
+        }
+        return fastest;
+    }
+
+    private static bool IsSlow(ParentState parent, double fastest) =>
+        parent.Samples >= SamplesToJudge && parent.Throughput < SlowRatio * fastest;
 
     private bool Usable(ParentState parent, int number) =>
         parent.Current && !parent.Blocked && parent.Offers[number] && !_failedPairs.Contains((number, parent.Id));

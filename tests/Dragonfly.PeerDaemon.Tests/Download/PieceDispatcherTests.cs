@@ -120,4 +120,58 @@ public sealed class PieceDispatcherTests
         d.UpdateParents([Parent("b", false)]);
         Assert.That(d.Next(), Is.Null);
     }
+
+    /// <summary>Fetches two pieces from each parent, <paramref name="slowId"/> taking 50 times longer.</summary>
+    private static PieceDispatcher MeasuredWithOneSlowParent(string slowId, int pieces)
+    {
+        var d = WithPieces(NewDispatcher(perParent: 2), pieces);
+        var all = Enumerable.Range(0, pieces).ToArray();
+        d.UpdateParents([Parent("fast", false, all), Parent(slowId, false, all)]);
+        var number = 0;
+        foreach (var id in new[] { "fast", "fast", slowId, slowId })
+        {
+            var parent = d.Parents.Single(p => p.Id == id);
+            var piece = PieceOf(number++);
+            d.Started(piece, parent);
+            d.Finished(piece, parent, succeeded: true, corrupt: false, TimeSpan.FromMilliseconds(id == slowId ? 500 : 10));
+        }
+        return d;
+    }
+
+    [Test]
+    public void Next_ParentMeasuredFarSlowerThanTheBest_IsNotAskedForPiecesAFasterParentOffers()
+    {
+        var d = MeasuredWithOneSlowParent("slow", 12);
+
+        var chosen = new List<string>();
+        while (d.Next() is { } next)
+        {
+            d.Started(next.Piece, next.Parent);
+            chosen.Add(next.Parent.Id);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.SlowParentCount, Is.EqualTo(1));
+            Assert.That(chosen, Has.None.EqualTo("slow"), "every remaining piece is offered by the fast parent");
+            Assert.That(chosen, Has.Count.EqualTo(2), "the fast parent's own limit still applies");
+        });
+    }
+
+    [Test]
+    public void Next_SlowParentAlone_StillServesItsPieces_OneAtATime()
+    {
+        var d = MeasuredWithOneSlowParent("slow", 6);
+        d.UpdateParents([Parent("fast", false, 0, 1, 2, 3), Parent("slow", false, 0, 1, 2, 3, 4, 5)]);
+
+        var first = d.Next()!.Value;
+        d.Started(first.Piece, first.Parent);
+        var second = d.Next();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((first.Parent.Id, first.Piece.Number), Is.AnyOf(("slow", 4), ("slow", 5)), "pieces only the slow parent has still come from it");
+            Assert.That(second, Is.Null, "a slow parent gets one piece at a time");
+        });
+    }
 }
