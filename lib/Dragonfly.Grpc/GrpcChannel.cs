@@ -41,7 +41,7 @@ public sealed class GrpcChannel : IDisposable
 
         options ??= new GrpcChannelOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxReceiveMessageSize);
-        var handler = options.HttpHandler ?? CreateDefaultHandler();
+        var handler = options.HttpHandler ?? CreateDefaultHandler(options.SslOptions);
         var disposeHandler = options.HttpHandler is null || options.DisposeHttpHandler;
         return new GrpcChannel(address, new HttpMessageInvoker(handler, disposeHandler), disposeInvoker: true, options);
     }
@@ -131,8 +131,9 @@ public sealed class GrpcChannel : IDisposable
         return new ClientCall<TRequest, TResponse>(this, method, options);
     }
 
-    private static SocketsHttpHandler CreateDefaultHandler() => new()
+    private static SocketsHttpHandler CreateDefaultHandler(System.Net.Security.SslClientAuthenticationOptions? ssl) => new()
     {
+        SslOptions = ssl ?? new System.Net.Security.SslClientAuthenticationOptions(),
         EnableMultipleHttp2Connections = true,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(30),

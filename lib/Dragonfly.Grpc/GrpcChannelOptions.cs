@@ -15,6 +15,9 @@ public sealed class GrpcChannelOptions
     /// <summary>Largest request message sent, or null for no limit.</summary>
     public int? MaxSendMessageSize { get; set; }
 
+    /// <summary>TLS settings for https:// addresses (trust, client certificate) of the handler the channel creates.</summary>
+    public System.Net.Security.SslClientAuthenticationOptions? SslOptions { get; set; }
+
     /// <summary>The clock deadlines are measured with.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

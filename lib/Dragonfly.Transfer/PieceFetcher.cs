@@ -116,9 +116,10 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
     /// go to one parent at once is the dispatcher's decision per task, and a small pool here would queue requests of
     /// concurrent tasks behind each other (five layers of one image all fetching from the seed).
     /// </summary>
-    public static HttpClient CreateHttpClient(int maxConnectionsPerParent, IPAddress? localAddress = null) =>
+    public static HttpClient CreateHttpClient(int maxConnectionsPerParent, IPAddress? localAddress = null, System.Net.Security.SslClientAuthenticationOptions? ssl = null) =>
         new(new SocketsHttpHandler
         {
+            SslOptions = ssl ?? new System.Net.Security.SslClientAuthenticationOptions(),
             ConnectCallback = localAddress is null ? null : (context, cancellationToken) => ConnectFromAsync(localAddress, context, cancellationToken),
             MaxConnectionsPerServer = maxConnectionsPerParent,
             ConnectTimeout = TimeSpan.FromSeconds(5),

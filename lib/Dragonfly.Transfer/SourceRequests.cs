@@ -37,13 +37,29 @@ public static class SourceRequests
     public static HttpStatusCode ExpectedStatus(ContentKey key) =>
         string.IsNullOrEmpty(key.Range) ? HttpStatusCode.OK : HttpStatusCode.PartialContent;
 
-    public static HttpClient CreateClient() =>
+    /// <summary>A client for sources; <paramref name="ssl"/> adds trust (a registry's own CA) to the system store.</summary>
+    public static HttpClient CreateClient(System.Net.Security.SslClientAuthenticationOptions? ssl = null) =>
         new(new SocketsHttpHandler
         {
+            SslOptions = ssl ?? new System.Net.Security.SslClientAuthenticationOptions(),
             AllowAutoRedirect = true,
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = TimeSpan.FromSeconds(10),
             UseCookies = false,
         })
         { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Why a request to a source failed, in words that say what to do about it.</summary>
+    public static string DescribeFailure(Uri url, Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Security.Authentication.AuthenticationException tls)
+            {
+                return $"the TLS certificate of {url.Authority} is not trusted ({tls.Message}); " +
+                    "if it comes from your own CA, give that CA to the supernode and peers as tls:sourceCaFile";
+            }
+        }
+        return $"fetching {url} failed: {e.Message}";
+    }
 }

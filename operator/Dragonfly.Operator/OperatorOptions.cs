@@ -39,6 +39,12 @@ public sealed class OperatorOptions
     /// <summary>Failed attempts to resolve images or reach a supernode before a PreheatTask fails (backoff from 1 s doubling to 5 min: 10 attempts span about 11 minutes).</summary>
     public int PreheatMaxAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// TLS towards supernodes that serve it: <c>tls:caFile</c> to trust them, and <c>tls:certFile</c>/<c>tls:keyFile</c>
+    /// to present for mutual TLS (the chart mounts the Supernode's Secret).
+    /// </summary>
+    public Dragonfly.Transfer.Tls.TlsOptions Tls { get; set; } = new();
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -55,6 +61,7 @@ public sealed class OperatorOptions
                 problems.Add($"supernodeEndpointOverride '{endpoint}' is not an http(s)://host:port URL");
             }
         }
+        problems.AddRange(Tls.Validate().Where(p => !p.StartsWith("tls:clientAuth", StringComparison.Ordinal)));
         if (LeaderElection.RenewDeadline >= LeaderElection.LeaseDuration) problems.Add("leaderElection:renewDeadline must be shorter than leaderElection:leaseDuration");
         return problems;
     }

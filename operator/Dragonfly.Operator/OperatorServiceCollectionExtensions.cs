@@ -1,3 +1,4 @@
+using Dragonfly.Transfer.Tls;
 using Dragonfly.Kubernetes;
 using Dragonfly.Kubernetes.Models;
 using Dragonfly.Oci;
@@ -27,7 +28,7 @@ public static class OperatorServiceCollectionExtensions
         services.AddSingleton<ImageResolver>();
         services.AddSingleton<PreheatPlanner>();
         services.AddSingleton<SupernodeDirectory>();
-        services.AddSingleton<SupernodeClients>();
+        services.AddSingleton(_ => new SupernodeClients(TlsCredentials.Load(options.Tls)));
         services.AddSingleton<PreheatProgressTracker>();
         services.AddSingleton<SupernodeController>();
         services.AddSingleton<PreheatTaskController>();

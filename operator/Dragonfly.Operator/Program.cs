@@ -13,7 +13,11 @@ if (args.Length > 0 && args[0] == "crds")
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddDragonflyConfiguration(args);
 var options = builder.Configuration.Get<OperatorOptions>() ?? new OperatorOptions();
-var problems = options.Validate();
+var problems = options.Validate().ToList();
+if (problems.Count == 0 && !Dragonfly.Transfer.Tls.TlsCredentials.TryLoad(options.Tls, out _, out var tlsProblem))
+{
+    problems.Add(tlsProblem); // fail at start, naming the file, rather than at the first preheat
+}
 if (problems.Count > 0)
 {
     Console.Error.WriteLine("operator: invalid configuration:\n  " + string.Join("\n  ", problems));

@@ -1,6 +1,7 @@
 using System.Net;
 using Dragonfly.Core;
 using Dragonfly.Core.Storage;
+using Dragonfly.Transfer.Tls;
 
 namespace Dragonfly.PeerDaemon;
 
@@ -47,6 +48,9 @@ public sealed class PeerDaemonOptions
     /// <summary>The piece cache: quota, watermarks, and a TTL of 6 hours for content nobody asked for since.</summary>
     public CacheOptions Cache { get; set; } = new() { Ttl = TimeSpan.FromHours(6) };
 
+    /// <summary>TLS of the ports other hosts connect to, mutual TLS, and extra trust for HTTPS sources.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     public string ReadyFile { get; set; } = "";
 
     public DownloadOptions Download { get; set; } = new();
@@ -63,7 +67,7 @@ public sealed class PeerDaemonOptions
 
     public IReadOnlyList<Uri> SupernodeAddresses =>
         Supernodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(a => new Uri(a.Contains("://", StringComparison.Ordinal) ? a : "http://" + a))
+            .Select(a => new Uri(a.Contains("://", StringComparison.Ordinal) ? a : (Tls.Enabled ? "https://" : "http://") + a))
             .ToArray();
 
     public IReadOnlyList<string> Validate()
@@ -92,6 +96,7 @@ public sealed class PeerDaemonOptions
             if (!ByteSize.TryParse(value, out _)) problems.Add($"{key} '{value}' is not a size; write e.g. 0, 512K, 100M or 1G");
         }
         problems.AddRange(Cache.Validate());
+        problems.AddRange(Tls.Validate());
         problems.AddRange(Download.Validate());
         problems.AddRange(Mirror.Validate());
         return problems;

@@ -11,6 +11,7 @@ using Dragonfly.PeerDaemon.Mirror;
 using Dragonfly.PeerDaemon.Rpc;
 using Dragonfly.PeerDaemon.Scheduling;
 using Dragonfly.Transfer;
+using Dragonfly.Transfer.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,9 +19,11 @@ namespace Dragonfly.PeerDaemon;
 
 public static class PeerDaemonServiceCollectionExtensions
 {
-    public static IServiceCollection AddPeerDaemon(this IServiceCollection services, PeerDaemonOptions options)
+    public static IServiceCollection AddPeerDaemon(this IServiceCollection services, PeerDaemonOptions options, TlsCredentials? tls = null)
     {
         services.AddSingleton(options);
+        tls ??= TlsCredentials.None;
+        services.AddSingleton(tls);
         services.AddSingleton(options.Download);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new ContentStore(
@@ -30,7 +33,7 @@ public static class PeerDaemonServiceCollectionExtensions
             new ByteRateLimiter(ByteSize.Parse(options.DownloadRateLimit), sp.GetRequiredService<TimeProvider>()),
             new ByteRateLimiter(ByteSize.Parse(options.UploadRateLimit), sp.GetRequiredService<TimeProvider>()),
             new ByteRateLimiter(ByteSize.Parse(options.BackToSourceRateLimit), sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton(sp => new SupernodeSelector(options.SupernodeAddresses, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SupernodeSelector(options.SupernodeAddresses, sp.GetRequiredService<TimeProvider>(), tls.ForPeers()));
         services.AddSingleton<HostIdentity>();
         services.AddSingleton<PeerDaemonMetrics>();
         services.AddPrometheusExporter();
@@ -38,25 +41,26 @@ public static class PeerDaemonServiceCollectionExtensions
             options.Download,
             sp.GetRequiredService<ContentStore>(),
             sp.GetRequiredService<HostRateLimits>(),
-            new PieceFetcher(PieceFetcher.CreateHttpClient(PieceFetcher.MaxConnectionsPerParentHost, LocalAddressFor(options)), sp.GetRequiredService<TimeProvider>()),
-            SourceRequests.CreateClient(),
+            new PieceFetcher(PieceFetcher.CreateHttpClient(PieceFetcher.MaxConnectionsPerParentHost, LocalAddressFor(options), tls.ForPeers()), sp.GetRequiredService<TimeProvider>()),
+            SourceRequests.CreateClient(tls.ForSources()),
             sp.GetRequiredService<HostIdentity>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<PeerDaemonMetrics>()));
+            sp.GetRequiredService<PeerDaemonMetrics>(),
+            tls.Scheme));
         services.AddSingleton<PeerTaskManager>();
         services.AddSingleton<DaemonRpcService>();
         services.AddSingleton(options.Mirror);
         services.AddSingleton<UpstreamResolver>();
-        services.AddSingleton(sp => new BearerTokenSource(SourceRequests.CreateClient(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new BearerTokenSource(SourceRequests.CreateClient(tls.ForSources()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new UpstreamClient(
-            SourceRequests.CreateClient(), sp.GetRequiredService<BearerTokenSource>(), options.Mirror,
+            SourceRequests.CreateClient(tls.ForSources()), sp.GetRequiredService<BearerTokenSource>(), options.Mirror,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UpstreamClient>>()));
         services.AddSingleton<BlobAccessGuard>();
         services.AddSingleton<RegistryMirror>();
         services.AddSingleton(sp => new FileProxy(
             options.Mirror, sp.GetRequiredService<PeerTaskManager>(),
-            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = Timeout.InfiniteTimeSpan },
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, ConnectTimeout = TimeSpan.FromSeconds(10), SslOptions = tls.ForSources() }) { Timeout = Timeout.InfiniteTimeSpan },
             sp.GetRequiredService<ILogger<FileProxy>>()));
         services.AddHostedService<HostAnnouncer>();
         services.AddGrpcWire();

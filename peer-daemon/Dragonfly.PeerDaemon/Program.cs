@@ -9,6 +9,7 @@ using Dragonfly.PeerDaemon.Mirror;
 using Dragonfly.PeerDaemon.Rpc;
 using Dragonfly.PeerDaemon.Scheduling;
 using Dragonfly.Transfer;
+using Dragonfly.Transfer.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 if (args.Length > 0 && args[0] == "containerd-hosts")
@@ -19,14 +20,19 @@ if (args.Length > 0 && args[0] == "containerd-hosts")
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddDragonflyConfiguration(args);
 var options = builder.Configuration.Get<PeerDaemonOptions>() ?? new PeerDaemonOptions();
-var problems = options.Validate();
+var problems = options.Validate().ToList();
+var tls = TlsCredentials.None;
+if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var tlsProblem))
+{
+    problems.Add(tlsProblem);
+}
 if (problems.Count > 0)
 {
     Console.Error.WriteLine("peer-daemon: invalid configuration:\n  " + string.Join("\n  ", problems));
     return 2;
 }
 builder.UseDragonflyLogging("peer-daemon");
-builder.Services.AddPeerDaemon(options);
+builder.Services.AddPeerDaemon(options, tls);
 
 ListenOptions? apiListen = null;
 ListenOptions? uploadListen = null;
@@ -34,7 +40,7 @@ ListenOptions? mirrorListen = null;
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(IPAddress.Parse(options.LocalApiIp), options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; apiListen = listen; });
-    kestrel.Listen(options.ListenAddress, options.UploadPort, listen => { listen.Protocols = HttpProtocols.Http1; uploadListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.UploadPort, listen => { listen.Protocols = HttpProtocols.Http1; tls.UseOn(listen); uploadListen = listen; });
     if (options.Mirror.Enabled)
     {
         kestrel.Listen(IPAddress.Parse(options.Mirror.ListenIp), options.Mirror.Port, listen => { listen.Protocols = HttpProtocols.Http1; mirrorListen = listen; });

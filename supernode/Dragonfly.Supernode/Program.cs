@@ -6,26 +6,32 @@ using Dragonfly.Supernode.Rpc;
 using Dragonfly.Supernode.Scheduling;
 using Dragonfly.Supernode.Seeding;
 using Dragonfly.Transfer;
+using Dragonfly.Transfer.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddDragonflyConfiguration(args);
 var options = builder.Configuration.Get<SupernodeOptions>() ?? new SupernodeOptions();
-var problems = options.Validate();
+var problems = options.Validate().ToList();
+var tls = TlsCredentials.None;
+if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var tlsProblem))
+{
+    problems.Add(tlsProblem);
+}
 if (problems.Count > 0)
 {
     Console.Error.WriteLine("supernode: invalid configuration:\n  " + string.Join("\n  ", problems));
     return 2;
 }
 builder.UseDragonflyLogging("supernode");
-builder.Services.AddSupernode(options);
+builder.Services.AddSupernode(options, tls);
 
 ListenOptions? grpcListen = null;
 ListenOptions? downloadListen = null;
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    kestrel.Listen(options.ListenAddress, options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; grpcListen = listen; });
-    kestrel.Listen(options.ListenAddress, options.DownloadPort, listen => { listen.Protocols = HttpProtocols.Http1; downloadListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; tls.UseOn(listen); grpcListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.DownloadPort, listen => { listen.Protocols = HttpProtocols.Http1; tls.UseOn(listen); downloadListen = listen; });
     kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
 });
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Dragonfly.Core;
 using Dragonfly.Core.Storage;
+using Dragonfly.Transfer.Tls;
 using Dragonfly.Supernode.Scheduling;
 
 namespace Dragonfly.Supernode;
@@ -41,6 +42,9 @@ public sealed class SupernodeOptions
     /// <summary>The seed's piece cache: quota, watermarks, TTL (off by default: content stays until space is needed).</summary>
     public CacheOptions Cache { get; set; } = new();
 
+    /// <summary>TLS of the ports other hosts connect to, mutual TLS, and extra trust for HTTPS sources.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>When set, a JSON file with the bound ports is written here once listening.</summary>
     public string ReadyFile { get; set; } = "";
 
@@ -73,6 +77,7 @@ public sealed class SupernodeOptions
             if (!ByteSize.TryParse(value, out _)) problems.Add($"{key} '{value}' is not a size; write e.g. 0, 512K, 100M or 1G");
         }
         problems.AddRange(Cache.Validate());
+        problems.AddRange(Tls.Validate());
         if (Scheduler.Validate() is { } schedulerProblem) problems.Add(schedulerProblem);
         if (PieceSize.ToPolicy().Problem is { } pieceProblem) problems.Add(pieceProblem);
         return problems;

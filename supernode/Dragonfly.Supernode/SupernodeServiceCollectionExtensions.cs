@@ -8,6 +8,7 @@ using Dragonfly.Supernode.Rpc;
 using Dragonfly.Supernode.Scheduling;
 using Dragonfly.Supernode.Seeding;
 using Dragonfly.Transfer;
+using Dragonfly.Transfer.Tls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -15,9 +16,11 @@ namespace Dragonfly.Supernode;
 
 public static class SupernodeServiceCollectionExtensions
 {
-    public static IServiceCollection AddSupernode(this IServiceCollection services, SupernodeOptions options)
+    public static IServiceCollection AddSupernode(this IServiceCollection services, SupernodeOptions options, TlsCredentials? tls = null)
     {
         services.AddSingleton(options);
+        tls ??= TlsCredentials.None;
+        services.AddSingleton(tls);
         services.AddSingleton(options.Scheduler);
         services.AddSingleton<SupernodeMetrics>();
         services.AddPrometheusExporter();
@@ -31,7 +34,7 @@ public static class SupernodeServiceCollectionExtensions
         services.AddSingleton(sp => new CdnSeed(
             options,
             sp.GetRequiredService<ContentStore>(),
-            SourceRequests.CreateClient(),
+            SourceRequests.CreateClient(tls.ForSources()),
             sp.GetRequiredService<SeedRateLimits>(),
             sp.GetRequiredService<SupernodeMetrics>(),
             sp.GetRequiredService<ILogger<CdnSeed>>()));

@@ -43,7 +43,8 @@ public abstract class ClusterFixture
     }
 
     protected async Task<LocalCluster.LocalCluster> StartClusterAsync(int peers, IReadOnlyList<string>? peerArgs = null, IReadOnlyList<string>? supernodeArgs = null,
-        long originRateLimit = 0, bool startSupernode = true, string? supernodeAddress = null, int supernodes = 1) =>
+        long originRateLimit = 0, bool startSupernode = true, string? supernodeAddress = null, int supernodes = 1,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? originCertificate = null) =>
         Own(await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
         {
             WorkDir = WorkDir,
@@ -54,6 +55,7 @@ public abstract class ClusterFixture
             OriginRateLimit = originRateLimit,
             StartSupernode = startSupernode,
             Supernodes = supernodes,
+            OriginCertificate = originCertificate,
             SupernodeAddress = supernodeAddress,
         }, TestTimeout.Token));
 

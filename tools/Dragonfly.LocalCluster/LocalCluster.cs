@@ -37,7 +37,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(LocalClusterOptions options, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.WorkDir);
-        var origin = await OriginServer.StartAsync(options.OriginRoot, IPAddress.Parse("127.0.0.2"), options.OriginRateLimit, cancellationToken);
+        var origin = await OriginServer.StartAsync(options.OriginRoot, IPAddress.Parse("127.0.0.2"), options.OriginRateLimit, cancellationToken, options.OriginCertificate);
         var cluster = new LocalCluster(options, origin);
         try
         {

@@ -13,6 +13,9 @@ public sealed class LocalClusterOptions
     /// <summary>Origin upload cap in bytes per second; 0 is none.</summary>
     public long OriginRateLimit { get; init; }
 
+    /// <summary>When set, the origin serves HTTPS with this certificate.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? OriginCertificate { get; init; }
+
     public bool StartSupernode { get; init; } = true;
 
     /// <summary>How many supernode replicas to start (1 to 8); peers get all their addresses.</summary>

@@ -48,17 +48,26 @@ public sealed class OriginServer : IAsyncDisposable
 
     public Uri UrlOf(string fileName) => new(BaseAddress, fileName);
 
-    public static async Task<OriginServer> StartAsync(string root, IPAddress address, long uploadBytesPerSecond = 0, CancellationToken cancellationToken = default)
+    /// <summary>Starts serving <paramref name="root"/>; over HTTPS with <paramref name="certificate"/> when given.</summary>
+    public static async Task<OriginServer> StartAsync(string root, IPAddress address, long uploadBytesPerSecond = 0, CancellationToken cancellationToken = default,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         var origin = new OriginServer(app, Path.GetFullPath(root), new ByteRateLimiter(uploadBytesPerSecond));
         app.MapMethods("/{**path}", ["GET", "HEAD"], origin.ServeAsync);
         await app.StartAsync(cancellationToken);
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        origin.BaseAddress = new Uri($"http://{address}:{bound.Port}/");
+        origin.BaseAddress = new Uri($"{(certificate is null ? "http" : "https")}://{address}:{bound.Port}/");
         return origin;
     }
 

@@ -41,8 +41,11 @@ public sealed class V1Alpha1SupernodeSpec
     [Description("Ports of each supernode pod.")]
     public SupernodePorts Ports { get; set; } = new();
 
-    [Description("A kubernetes.io/tls Secret mounted into the supernode pods at /etc/dragonfly/tls. This supernode version still serves cleartext: TLS is not active yet.")]
+    [Description("A kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt (as cert-manager's CA issuer writes it), mounted at /etc/dragonfly/tls: the scheduler and piece ports serve TLS with it, and peers must trust ca.crt.")]
     public string? TlsSecretName { get; set; }
+
+    [Description("With tlsSecretName: require clients (peers, the operator) to present a certificate signed by ca.crt (mutual TLS).")]
+    public bool TlsClientAuth { get; set; }
 
     [Description("Log level of the supernode: Verbose, Debug, Information, Warning, Error.")]
     [DefaultValue("Information")]

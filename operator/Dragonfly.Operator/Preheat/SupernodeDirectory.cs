@@ -37,6 +37,7 @@ public sealed class SupernodeDirectory(KubernetesClient client, OperatorOptions 
         {
             throw new PreheatPlanException($"Supernode {ns}/{supernode.Metadata.Name} has no endpoints yet", isRetryable: true);
         }
-        return endpoints.Select(e => new Uri($"http://{e}")).ToArray();
+        var scheme = string.IsNullOrEmpty(supernode.Spec.TlsSecretName) ? "http" : "https";
+        return endpoints.Select(e => new Uri($"{scheme}://{e}")).ToArray();
     }
 }

@@ -42,13 +42,36 @@ public static class SupernodeResources
         }
         if (!string.IsNullOrEmpty(spec.TlsSecretName))
         {
-            config["tls"] = new JsonObject { ["certFile"] = $"{TlsDirectory}/tls.crt", ["keyFile"] = $"{TlsDirectory}/tls.key" };
+            config["tls"] = new JsonObject
+            {
+                ["certFile"] = $"{TlsDirectory}/tls.crt",
+                ["keyFile"] = $"{TlsDirectory}/tls.key",
+                ["caFile"] = $"{TlsDirectory}/ca.crt",
+                ["clientAuth"] = spec.TlsClientAuth,
+            };
         }
         return Owned(new V1ConfigMap
         {
             Metadata = Meta(s, SupernodeNames.ConfigMap(s)),
             Data = new Dictionary<string, string> { [ConfigFileName] = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) },
         }, s);
+    }
+
+    /// <summary>
+    /// An HTTP probe, over HTTPS when the pods serve TLS; with mutual TLS the kubelet has no client certificate,
+    /// so the probe only checks that the port accepts connections.
+    /// </summary>
+    private static V1Probe Probe(V1Alpha1SupernodeSpec spec, string path, IntOrString port, int period, int failures, int? delay)
+    {
+        var tls = !string.IsNullOrEmpty(spec.TlsSecretName);
+        return new V1Probe
+        {
+            HttpGet = tls && spec.TlsClientAuth ? null : new V1HttpGetAction { Path = path, Port = port, Scheme = tls ? "HTTPS" : null },
+            TcpSocket = tls && spec.TlsClientAuth ? new V1TcpSocketAction { Port = port } : null,
+            PeriodSeconds = period,
+            FailureThreshold = failures,
+            InitialDelaySeconds = delay,
+        };
     }
 
     /// <summary>Gives each pod a stable DNS name; publishes not-ready pods so peers can fail over by name.</summary>
@@ -107,8 +130,8 @@ public static class SupernodeResources
             ],
             Resources = spec.Resources is null ? null : new V1ResourceRequirements { Limits = spec.Resources.Limits, Requests = spec.Resources.Requests },
             VolumeMounts = mounts,
-            ReadinessProbe = new V1Probe { HttpGet = new V1HttpGetAction { Path = "/readyz", Port = probePort }, PeriodSeconds = 5, FailureThreshold = 3 },
-            LivenessProbe = new V1Probe { HttpGet = new V1HttpGetAction { Path = "/healthz", Port = probePort }, PeriodSeconds = 10, FailureThreshold = 6, InitialDelaySeconds = 10 },
+            ReadinessProbe = Probe(spec, "/readyz", probePort, period: 5, failures: 3, delay: null),
+            LivenessProbe = Probe(spec, "/healthz", probePort, period: 10, failures: 6, delay: 10),
             SecurityContext = new V1SecurityContext
             {
                 RunAsNonRoot = true,

@@ -38,7 +38,7 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
             content.Discard();
-            return DownloadOutcome.Failure(DownloadErrorKind.SourceFailed, $"fetching {spec.Key.Url} failed: {e.Message}");
+            return DownloadOutcome.Failure(DownloadErrorKind.SourceFailed, SourceRequests.DescribeFailure(new Uri(spec.Key.Url), e));
         }
         catch (OperationCanceledException)
         {

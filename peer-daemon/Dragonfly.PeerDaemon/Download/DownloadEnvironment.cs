@@ -14,4 +14,5 @@ public sealed record DownloadEnvironment(
     HostIdentity Host,
     TimeProvider Time,
     ILoggerFactory LoggerFactory,
-    PeerDaemonMetrics Metrics);
+    PeerDaemonMetrics Metrics,
+    string PieceScheme = "http");

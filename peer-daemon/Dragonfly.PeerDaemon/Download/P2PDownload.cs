@@ -50,7 +50,7 @@ internal sealed partial class P2PDownload
         _supernodes = supernodes.For(spec.TaskId);
         _limiters = [env.Limits.Download, taskLimiter];
         _logger = env.LoggerFactory.CreateLogger<P2PDownload>();
-        _dispatcher = new PieceDispatcher(env.Options.MaxPiecesPerParent, env.Options.ParentFailureLimit, new Random());
+        _dispatcher = new PieceDispatcher(env.Options.MaxPiecesPerParent, env.Options.ParentFailureLimit, new Random(), env.PieceScheme);
     }
 
     public async Task<P2POutcome> RunAsync(CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Dragonfly.PeerDaemon.Download;
 /// far slower than the best one is slow: it gets one piece at a time, and only pieces no faster parent offers.
 /// It owns no I/O.
 /// </summary>
-internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureLimit, Random random)
+internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureLimit, Random random, string scheme = "http")
 {
     /// <summary>A parent below this fraction of the fastest measured parent's throughput is slow.</summary>
     public const double SlowRatio = 0.25;
@@ -47,7 +47,7 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
         }
         foreach (var parent in parents)
         {
-            var address = new Uri($"http://{FormatHost(parent.Ip)}:{parent.DownloadPort}/");
+            var address = new Uri($"{scheme}://{FormatHost(parent.Ip)}:{parent.DownloadPort}/");
             if (!_parents.TryGetValue(parent.PeerId, out var state))
             {
                 state = new ParentState(parent.PeerId, address, parent.IsSeed);

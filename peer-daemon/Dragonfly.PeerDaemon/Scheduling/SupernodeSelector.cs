@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Dragonfly.Core;
 using Dragonfly.Grpc;
 using Dragonfly.Protocol;
@@ -19,12 +20,12 @@ public sealed class SupernodeSelector : IDisposable
     private readonly Supernode[] _supernodes;
     private readonly TimeProvider _time;
 
-    public SupernodeSelector(IReadOnlyList<Uri> addresses, TimeProvider? time = null)
+    public SupernodeSelector(IReadOnlyList<Uri> addresses, TimeProvider? time = null, SslClientAuthenticationOptions? ssl = null)
     {
         _time = time ?? TimeProvider.System;
         _supernodes = addresses.Select(a =>
         {
-            var channel = GrpcChannel.ForAddress(a);
+            var channel = GrpcChannel.ForAddress(a, new GrpcChannelOptions { SslOptions = ssl });
             return new Supernode(a, channel, new SchedulerClient(channel));
         }).ToArray();
     }

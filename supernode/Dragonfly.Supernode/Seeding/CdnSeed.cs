@@ -107,7 +107,7 @@ public sealed partial class CdnSeed(
         {
             // Every failure must reach the scheduler, or peers would wait on a fetch that is gone.
             LogFetchError(e, key.Url);
-            Fail(observer, taskId, content, 0, $"fetching {key.Url} failed: {e.Message}");
+            Fail(observer, taskId, content, 0, SourceRequests.DescribeFailure(new Uri(key.Url), e));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -73,10 +73,40 @@ public sealed class ChartTests : OperatorFixture
         });
     }
 
+    [Test]
+    public async Task TlsAndCacheValues_ReachThePeerConfig_TheSupernodeTheOperator_AndTheProbes()
+    {
+        var chart = await RenderedChart.RenderAsync(WorkDir, """
+            tls: {secretName: dragonfly-tls, clientAuth: true}
+            peer: {cache: {quota: 40Gi, ttl: "12:00:00"}}
+            supernode: {cacheQuota: 200Gi}
+            """, TestTimeout.Token);
+
+        var supernode = chart.Get("Supernode", "test-dragonfly-supernode")["spec"]!;
+        var peerPod = chart.Get("DaemonSet", "test-dragonfly-peer")["spec"]!["template"]!["spec"]!;
+        var peerContainer = peerPod["containers"]![0]!;
+        var operatorContainer = chart.Get("Deployment", "test-dragonfly-operator")["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        var peerConfig = JsonNode.Parse((string)chart.Get("ConfigMap", "test-dragonfly-peer")["data"]!["peer.json"]!)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(peerConfig["tls"]!.ToJsonString(), Is.EqualTo(
+                """{"caFile":"/etc/dragonfly/tls/ca.crt","certFile":"/etc/dragonfly/tls/tls.crt","clientAuth":true,"keyFile":"/etc/dragonfly/tls/tls.key"}"""));
+            Assert.That(peerConfig["cache"]!.ToJsonString(), Is.EqualTo("""{"quota":"40Gi","ttl":"12:00:00"}"""));
+            Assert.That((string?)peerPod["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "tls")!["secret"]!["secretName"], Is.EqualTo("dragonfly-tls"));
+            Assert.That(peerContainer["readinessProbe"]!["tcpSocket"], Is.Not.Null, "the kubelet has no client certificate for mutual TLS");
+            Assert.That((string?)supernode["tlsSecretName"], Is.EqualTo("dragonfly-tls"));
+            Assert.That((bool?)supernode["tlsClientAuth"], Is.True);
+            Assert.That((string?)supernode["cacheQuota"], Is.EqualTo("200Gi"));
+            Assert.That(operatorContainer["env"]!.AsArray().Select(e => (string?)e!["name"]), Is.SupersetOf(new[] { "DRAGONFLY_tls__caFile", "DRAGONFLY_tls__certFile", "DRAGONFLY_tls__keyFile" }));
+        });
+    }
+
     [TestCase("supernode: {replicas: three}", "/supernode/replicas", "got string, want integer")]
     [TestCase("peer: {cacheSize: 10Gi}", "/peer", "additional properties 'cacheSize' not allowed")]
     [TestCase("supernode: {storage: {size: ten gigs}}", "/supernode/storage/size", "does not match pattern")]
     [TestCase("imagePullPolicy: Sometimes", "/imagePullPolicy", "value must be one of")]
+    [TestCase("peer: {cache: {ttl: 6h}}", "/peer/cache/ttl", "does not match pattern")]
+    [TestCase("tls: {secretName: My_Secret}", "/tls/secretName", "does not match pattern")]
     [TestCase("containerd: {registries: [\"bad/name\"]}", "/containerd/registries/0", "does not match pattern")]
     [TestCase("peer: {ports: {mirror: 70000}}", "/peer/ports/mirror", "maximum")]
     public async Task BadValues_AreRejectedByTheSchema_NamingTheKey(string values, string key, string why)

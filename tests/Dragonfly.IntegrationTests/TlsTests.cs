@@ -1,0 +1,97 @@
+using System.Net;
+using System.Security.Authentication;
+using Dragonfly.LocalCluster;
+
+namespace Dragonfly.IntegrationTests;
+
+/// <summary>TLS between supernodes and peers (mutual, from files), and HTTPS sources, with a CA the test makes.</summary>
+public sealed class TlsTests : ClusterFixture
+{
+    [Test]
+    public async Task MutualTls_PeersAndSupernodeSpeakOnlyTls_AndRefuseClientsWithoutACertificateFromTheCa()
+    {
+        const long size = 20L << 20;
+        var expected = TestFiles.WriteRandom(Path.Combine(OriginRoot, "blob"), size);
+        using var ca = new TestCertificateAuthority(Output("pki"));
+        var (cert, key) = ca.Issue("dragonfly", [.. Enumerable.Range(3, 20).Select(i => IPAddress.Parse($"127.0.0.{i}"))]);
+        string[] tls = ["--tls:certFile", cert, "--tls:keyFile", key, "--tls:caFile", ca.CaFile, "--tls:clientAuth", "true"];
+        var cluster = await StartClusterAsync(peers: 3, peerArgs: tls, supernodeArgs: tls);
+        var url = cluster.Origin.UrlOf("blob");
+
+        var results = await Task.WhenAll(cluster.Peers.Select(p => cluster.DfgetAsync(p, url, Output(p.Name + ".out"), cancellationToken: TestTimeout.Token)));
+
+        foreach (var (peer, result) in cluster.Peers.Zip(results))
+        {
+            Assert.That(result.ExitCode, Is.Zero, $"{peer.Name}: {result.StandardError}");
+            Assert.That(TestFiles.Sha256Of(Output(peer.Name + ".out")), Is.EqualTo(expected));
+            Assert.That(result.Summary!.FromSource, Is.Zero, $"{peer.Name} went to the source: TLS between peers and the supernode failed");
+        }
+        Assert.That(results.Sum(r => r.Summary!.FromPeers), Is.GreaterThan(0), "no piece went peer to peer, so peer TLS was not exercised");
+        var peer0 = cluster.Peers[0];
+        var pieces = new Uri($"https://{peer0.Ip}:{peer0.Process.Port("uploadPort")}/healthz");
+        var scheduler = new Uri($"https://127.0.0.3:{cluster.Supernode!.Port("downloadPort")}/healthz");
+        using var stranger = new TestCertificateAuthority(Output("pki-other"), "Stranger CA");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(async () => await GetAsync(new Uri($"http://{peer0.Ip}:{peer0.Process.Port("uploadPort")}/healthz"), ca, clientCertificate: null),
+                Throws.InstanceOf<HttpRequestException>(), "cleartext must not be served on the piece port");
+            Assert.That(async () => await GetAsync(pieces, ca, clientCertificate: null), Throws.InstanceOf<HttpRequestException>(), "no client certificate");
+            Assert.That(async () => await GetAsync(pieces, ca, stranger.IssueLoaded("stranger", IPAddress.Loopback)), Throws.InstanceOf<HttpRequestException>(),
+                "a client certificate from another CA");
+            Assert.That(await GetAsync(pieces, ca, ca.IssueLoaded("member", IPAddress.Loopback)), Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await GetAsync(scheduler, ca, ca.IssueLoaded("member2", IPAddress.Loopback)), Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task HttpsSource_TrustedThroughTheConfiguredCa_OtherwiseAClearError()
+    {
+        const long size = 9L << 20;
+        var expected = TestFiles.WriteRandom(Path.Combine(OriginRoot, "blob"), size);
+        using var ca = new TestCertificateAuthority(Output("pki"), "Registry CA");
+        using var originCertificate = ca.IssueLoaded("origin", IPAddress.Parse("127.0.0.2"));
+        string[] trust = ["--tls:sourceCaFile", ca.CaFile];
+        var trusting = await StartClusterAsync(peers: 1, peerArgs: trust, supernodeArgs: trust, originCertificate: originCertificate);
+        var url = trusting.Origin.UrlOf("blob");
+        Assert.That(url.Scheme, Is.EqualTo("https"));
+
+        var ok = await trusting.DfgetAsync(trusting.Peers[0], url, Output("ok"), cancellationToken: TestTimeout.Token);
+
+        Assert.That(ok.ExitCode, Is.Zero, ok.StandardError);
+        Assert.That(TestFiles.Sha256Of(Output("ok")), Is.EqualTo(expected));
+
+        var distrusting = await StartClusterAsync(peers: 1, originCertificate: originCertificate);
+        var refused = await distrusting.DfgetAsync(distrusting.Peers[0], distrusting.Origin.UrlOf("blob"), Output("refused"), cancellationToken: TestTimeout.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.Not.Zero);
+            Assert.That(refused.StandardError, Does.Contain("certificate").And.Contain("tls:sourceCaFile"));
+            Assert.That(File.Exists(Output("refused")), Is.False);
+        });
+    }
+
+    private static async Task<HttpStatusCode> GetAsync(Uri url, TestCertificateAuthority ca, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate)
+    {
+        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        roots.ImportFromPemFile(ca.CaFile);
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.EnabledSslProtocols = SslProtocols.None;
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            return certificate is not null && chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+        };
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
+        using var response = await client.GetAsync(url);
+        return response.StatusCode;
+    }
+}
