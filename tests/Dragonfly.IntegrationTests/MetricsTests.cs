@@ -55,6 +55,66 @@ public sealed partial class MetricsTests : ClusterFixture
         });
     }
 
+    [Test]
+    public async Task GrafanaDashboard_QueriesOnlyMetricsTheComponentsPublish()
+    {
+        TestFiles.WriteRandom(Path.Combine(OriginRoot, "data.bin"), 4L << 20);
+        var cluster = await StartClusterAsync(peers: 1);
+        var peer = cluster.Peers[0];
+        var result = await cluster.DfgetAsync(peer, cluster.Origin.UrlOf("data.bin"), Output("out"), cancellationToken: TestTimeout.Token);
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        var published = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var url in new[] { $"http://127.0.0.3:{cluster.Supernode!.Port("downloadPort")}/metrics", $"http://{peer.Ip}:{peer.Process.Port("uploadPort")}/metrics" })
+        {
+            var text = await PrometheusText.ScrapeAsync(url, TestTimeout.Token);
+            published.UnionWith(TypeLine().Matches(text).Select(m => m.Groups[1].Value));
+        }
+        published.UnionWith(OperatorInstrumentNames());
+        var dashboard = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RenderedChartDir, "dashboards", "dragonfly.json")))!;
+        var panels = dashboard["panels"]!.AsArray().Select(p => p!).ToArray();
+        var expressions = panels.SelectMany(p => p["targets"]?.AsArray() ?? []).Select(t => (string)t!["expr"]!).ToArray();
+        var queried = expressions.SelectMany(e => MetricName().Matches(e).Select(m => HistogramSeries().Replace(m.Value, ""))).Distinct().ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(expressions, Is.Not.Empty);
+            Assert.That(queried, Is.SubsetOf(published), "the dashboard queries a metric no component publishes");
+            Assert.That(panels.Select(p => (int)p["id"]!), Is.Unique);
+            Assert.That(published.Where(n => n.StartsWith("dragonfly_", StringComparison.Ordinal)).Except(queried), Is.Empty,
+                "every metric of ours should be on the dashboard");
+        });
+    }
+
+    private static readonly string RenderedChartDir = Path.Combine(ComponentBinaries.RepoRoot, "charts", "dragonfly");
+
+    /// <summary>The operator's instrument names, read from its meter in this process.</summary>
+    private static IEnumerable<string> OperatorInstrumentNames()
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Dragonfly.Operator.Runtime.Controllers.ControllerMetrics).TypeHandle);
+        var names = new List<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "Dragonfly.Operator")
+                {
+                    names.Add(instrument.Name);
+                }
+            },
+        };
+        listener.Start();
+        return names;
+    }
+
+    [GeneratedRegex("^# TYPE (\\S+) ", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
+
+    [GeneratedRegex("dragonfly_[a-z_]+")]
+    private static partial Regex MetricName();
+
+    [GeneratedRegex("_(bucket|sum|count)$")]
+    private static partial Regex HistogramSeries();
+
     private async Task<string> ScrapeAndCheckAsync(string url, string name)
     {
         using var response = await Http.GetAsync(url, TestTimeout.Token);

@@ -22,6 +22,8 @@ public sealed class ComponentProcess : IAsyncDisposable
         _pumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
     }
 
+    private int _disposed;
+
     public string Name { get; }
 
     public string LogPath { get; }
@@ -106,8 +108,13 @@ public sealed class ComponentProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Kills the process and closes its log; calling it again does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await KillAsync();
         await _pumps;
         await _log.DisposeAsync();

@@ -58,9 +58,10 @@ public sealed class ChartTests : OperatorFixture
         var chart = await RenderedChart.RenderAsync(WorkDir, """
             operator: {watchNamespace: apps, podDisruptionBudget: {enabled: true}}
             supernode: {enabled: false}
-            metrics: {serviceMonitor: {enabled: true, labels: {release: prom}}}
+            metrics: {serviceMonitor: {enabled: true, labels: {release: prom}}, grafanaDashboard: {enabled: true}}
             networkPolicy: {enabled: true}
             """, TestTimeout.Token);
+        var dashboard = chart.Get("ConfigMap", "test-dragonfly-dashboard");
 
         Assert.Multiple(() =>
         {
@@ -70,6 +71,8 @@ public sealed class ChartTests : OperatorFixture
             Assert.That(chart.OfKind("ServiceMonitor").Concat(chart.OfKind("PodMonitor")).Select(s => (string?)s["metadata"]!["labels"]!["release"]), Is.EqualTo(new[] { "prom", "prom", "prom" }));
             Assert.That(chart.OfKind("NetworkPolicy").Count(), Is.EqualTo(2));
             Assert.That(chart.OfKind("PodDisruptionBudget").Count(), Is.EqualTo(1));
+            Assert.That((string?)dashboard["metadata"]!["labels"]!["grafana_dashboard"], Is.EqualTo("1"));
+            Assert.That((string?)JsonNode.Parse((string)dashboard["data"]!["dragonfly.json"]!)!["uid"], Is.EqualTo("dragonfly-overview"));
         });
     }
 
