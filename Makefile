@@ -5,7 +5,7 @@ PEERS ?= 4
 DOTNET ?= dotnet
 INTEROP_DIR := tests/Dragonfly.Grpc.Tests/interop
 
-.PHONY: run run-mirror bench-mirror test build crds deps deps-node deps-registry deps-kube deps-kube-tools images clean
+.PHONY: run run-mirror bench-mirror bench-distribution bench-distribution-sweep bench-distribution-micro deps-plot test build crds deps deps-node deps-registry deps-kube deps-kube-tools images clean
 
 ## run: the whole system on loopback (origin, supernode, PEERS peer daemons), a SIZE file to every peer at once.
 run: build
@@ -20,6 +20,33 @@ run-mirror: deps-registry build
 ## bench-mirror: cached blob through the mirror vs straight from docker-registry, cold pull through the mirror vs direct (BLOB=1G ROUNDS=3).
 bench-mirror: deps-registry build
 	$(DOTNET) bench/Dragonfly.Bench.Mirror/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Mirror.dll
+
+## bench-distribution: one file (SIZE, default 64M here) to N peer daemons (N=100) through the supernode, each
+## peer's completion time against the lower bound D = max(F/u_s, F/d_min, N·F/(u_s+Σu_i)), and N clients straight
+## from the origin as the baseline. Optional: ORIGIN_RATE=512K (u_s: origin and seed uplink), PEER_UPLOAD=1M and
+## PEER_DOWNLOAD=2M (every daemon's host-level limiters), PIECE_MIN=256K (supernode pieceSize:min), PER_PARENT=1
+## (peers' download:maxPiecesPerParent), OUT (CSV prefix),
+## BASELINE_WINDOW=20 (s), KEEP_LOGS=1. See bench/README.md.
+N ?= 100
+NS ?= 10,25,50,100,200
+DIST_SIZE = $(if $(filter command line environment,$(origin SIZE)),$(SIZE),64M)
+bench-distribution: build
+	PEERS=$(N) SIZE=$(DIST_SIZE) $(DOTNET) bench/Dragonfly.Bench.Distribution/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Distribution.dll
+
+## bench-distribution-sweep: the same for N = NS (10,25,50,100,200), writing bench/distribution.csv and .png (~20 min).
+bench-distribution-sweep: deps-plot build
+	PEERS=$(NS) SIZE=$(DIST_SIZE) OUT=$${OUT:-bench/distribution} $(DOTNET) bench/Dragonfly.Bench.Distribution/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Distribution.dll
+
+## bench-distribution-micro: scheduler piece reports/s on one core, piece verify+write throughput, and a peer
+## daemon's peak RSS while serving a 1 GiB blob to 10 peers (MICRO_RSS_SIZE=1G, MICRO_WRITE_SIZE=1G).
+bench-distribution-micro: build
+	$(DOTNET) bench/Dragonfly.Bench.Distribution/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Distribution.dll micro
+
+## deps-plot: gnuplot (Debian's gnuplot-nox) for the sweep's plot, installed only when missing.
+deps-plot:
+	@command -v gnuplot >/dev/null || { \
+	  echo "installing gnuplot-nox (the distribution sweep's plot)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox; }
 
 ## images: the operator, supernode and peer-daemon container images, tagged as the Helm chart expects
 ## (IMAGE_REGISTRY/operator:IMAGE_TAG...). Needs a running Docker engine that can pull mcr.microsoft.com/dotnet.

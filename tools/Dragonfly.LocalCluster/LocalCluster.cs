@@ -4,7 +4,8 @@ namespace Dragonfly.LocalCluster;
 
 /// <summary>
 /// The whole system on one machine: an in-process origin, one supernode and N peer daemons as real
-/// processes, each peer on its own loopback address (127.0.0.11, .12, ...) as if on its own host.
+/// processes, each peer on its own loopback address (127.0.0.11, .12, ..., see <see cref="PeerAddresses"/>)
+/// as if on its own host.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -57,11 +58,7 @@ public sealed class LocalCluster : IAsyncDisposable
             {
                 cluster.SupernodeAddress = options.SupernodeAddress ?? throw new ArgumentException("SupernodeAddress is required without a supernode");
             }
-            var starting = Enumerable.Range(0, options.Peers).Select(i => cluster.StartPeerAsync(i, options.PeerArgs, cancellationToken));
-            foreach (var peer in await Task.WhenAll(starting))
-            {
-                cluster._peers.Add(peer);
-            }
+            await cluster.StartPeersAsync(cancellationToken);
             return cluster;
         }
         catch
@@ -71,9 +68,28 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts every peer, at most <see cref="LocalClusterOptions.PeerStartConcurrency"/> at a time (0: all at once).</summary>
+    private async Task StartPeersAsync(CancellationToken cancellationToken)
+    {
+        var batch = _options.PeerStartConcurrency > 0 ? _options.PeerStartConcurrency : Math.Max(1, _options.Peers);
+        for (var first = 0; first < _options.Peers; first += batch)
+        {
+            var starting = Enumerable.Range(first, Math.Min(batch, _options.Peers - first)).Select(i => StartPeerAsync(i, _options.PeerArgs, cancellationToken)).ToList();
+            try
+            {
+                await Task.WhenAll(starting);
+            }
+            finally
+            {
+                // Keep every peer that did start, so DisposeAsync stops it even when another failed.
+                _peers.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+        }
+    }
+
     private async Task<PeerHandle> StartPeerAsync(int index, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
     {
-        var ip = $"127.0.0.{11 + index}";
+        var ip = PeerAddresses.Of(index);
         var name = $"peer{index + 1}";
         var process = await ComponentProcess.StartAsync(name, ComponentBinaries.PeerDaemon,
             ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--mirror:listenIp", ip, "--mirror:port", "0", "--hostId", name, "--supernodes", SupernodeAddress,

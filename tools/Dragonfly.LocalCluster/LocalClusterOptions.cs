@@ -29,5 +29,9 @@ public sealed class LocalClusterOptions
     /// <summary>Supernode address given to peers when <see cref="StartSupernode"/> is false.</summary>
     public string? SupernodeAddress { get; init; }
 
+    /// <summary>Peers started at once; 0 starts all together. Hundreds of peers on two cores start faster in batches.</summary>
+    public int PeerStartConcurrency { get; init; }
+
+    /// <summary>Time each component has to become ready.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

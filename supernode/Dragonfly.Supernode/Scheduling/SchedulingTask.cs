@@ -57,7 +57,11 @@ internal sealed class SchedulingTask(TaskId id, ContentKey key, IReadOnlyDiction
     {
         Grow(number + 1);
         _seedInFlight[number] += delta;
+        SeedInFlightTotal += delta;
     }
+
+    /// <summary>Seed pieces offered to this task's peers and not yet reported: the seed's transfers in flight.</summary>
+    public int SeedInFlightTotal { get; private set; }
 
     /// <summary>Peers still downloading.</summary>
     public int DownloadingPeers => Peers.Values.Count(p => p.IsDownloading);

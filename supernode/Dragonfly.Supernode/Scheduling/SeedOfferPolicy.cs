@@ -3,8 +3,13 @@ namespace Dragonfly.Supernode.Scheduling;
 /// <summary>
 /// Decides which pieces the seed offers to a child. The seed's uplink is the scarcest link, so it hands out
 /// the rarest pieces, a few per child at a time, and only pieces the child's parents cannot give it; while
-/// a piece has ceil(downloading peers / fanout) copies in the swarm it is left to the peers. A child with no
-/// useful parent at all is offered pieces regardless, so nobody waits on peers that cannot serve.
+/// a piece has ceil(downloading peers / fanout) copies in the swarm, counting seed copies on their way, it is
+/// left to the peers, also for a child with no useful parent yet: a copy on its way makes a parent soon, and
+/// handing the one new piece to every waiting child split the seed's uplink over copies of it (at N = 10 the
+/// seed sent the only piece to 8 peers at once, 7.5 s each instead of 1 s for the first). The seed never has
+/// more than <see cref="SchedulerOptions.SeedSlotsTotal"/> pieces in flight for one task: its uplink split over
+/// hundreds of transfers would finish none of them soon, while a few at a time each reach a peer quickly and
+/// are passed on from there.
 /// </summary>
 internal sealed class SeedOfferPolicy(SchedulerOptions options, Random random)
 {
@@ -17,9 +22,8 @@ internal sealed class SeedOfferPolicy(SchedulerOptions options, Random random)
             return;
         }
         var target = Math.Max(1, (task.DownloadingPeers + options.SeedFanout - 1) / options.SeedFanout);
-        var hasUsefulParent = child.Parents.Any(p => p.Held.CountNotIn(child.Held) > 0);
         var childSlots = Math.Max(options.SeedSlotsPerPeer, options.SeedSlotsTotal / Math.Max(1, task.DownloadingPeers));
-        while (child.SeedOffers.Count < childSlots)
+        while (child.SeedOffers.Count < childSlots && task.SeedInFlightTotal < options.SeedSlotsTotal)
         {
             var best = -1;
             var bestAvailability = int.MaxValue;
@@ -32,7 +36,7 @@ internal sealed class SeedOfferPolicy(SchedulerOptions options, Random random)
                     continue;
                 }
                 var availability = task.Availability(k);
-                if (hasUsefulParent && availability >= target)
+                if (availability >= target)
                 {
                     continue;
                 }

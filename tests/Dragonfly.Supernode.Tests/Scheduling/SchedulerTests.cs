@@ -80,6 +80,40 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public async Task SeedOffers_ManyPeers_AtMostSlotsTotalInFlightForTheTask()
+    {
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 8, SeedFanout = 1 });
+        var peers = Enumerable.Range(0, 20).Select(i => $"p{i}").ToArray();
+        foreach (var peer in peers)
+        {
+            await h.ConnectAsync(peer);
+        }
+        h.Seed.Store(SchedulerHarness.Task(), 64L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, Enumerable.Range(0, 64).ToArray());
+        h.Scheduler.DrainForTesting();
+
+        var offered = peers.Sum(p => SeedOffers(h.Latest(p)!).Count);
+
+        Assert.That(offered, Is.EqualTo(8), "20 peers × 2 slots would split the seed's uplink 40 ways");
+    }
+
+    [Test]
+    public async Task SeedOffers_OnePieceManyWaitingPeers_OnlyTargetCopiesOnTheirWay()
+    {
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 8, SeedFanout = 4 });
+        var peers = Enumerable.Range(0, 8).Select(i => $"p{i}").ToArray();
+        foreach (var peer in peers)
+        {
+            await h.ConnectAsync(peer);
+        }
+        h.Seed.Store(SchedulerHarness.Task(), 16L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0);
+        h.Scheduler.DrainForTesting();
+
+        var copies = peers.Count(p => h.Latest(p) is { } packet && SeedOffers(packet).Contains(0));
+
+        Assert.That(copies, Is.EqualTo(2), "ceil(8 peers / fanout 4) copies of the only piece; the rest wait for a peer to hold it");
+    }
+
+    [Test]
     public async Task PieceFromPeer_OffersItToOtherPeers()
     {
         var h = new SchedulerHarness();
