@@ -46,6 +46,9 @@ public sealed class OriginServer : IAsyncDisposable
     /// <summary>When set, only requests carrying exactly this Authorization header get content; others get 401.</summary>
     public string? RequiredAuthorization { get; set; }
 
+    /// <summary>When true, full responses carry no Content-Length (chunked), as from a generated or streamed source.</summary>
+    public bool OmitContentLength { get; set; }
+
     public Uri UrlOf(string fileName) => new(BaseAddress, fileName);
 
     /// <summary>Starts serving <paramref name="root"/>; over HTTPS with <paramref name="certificate"/> when given.</summary>
@@ -110,7 +113,10 @@ public sealed class OriginServer : IAsyncDisposable
         }
         context.Response.Headers.AcceptRanges = "bytes";
         context.Response.ContentType = "application/octet-stream";
-        context.Response.ContentLength = last - first + 1;
+        if (!OmitContentLength || context.Response.StatusCode == StatusCodes.Status206PartialContent)
+        {
+            context.Response.ContentLength = last - first + 1;
+        }
         if (!isGet)
         {
             return;

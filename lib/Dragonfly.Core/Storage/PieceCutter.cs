@@ -25,6 +25,7 @@ public sealed class PieceCutter : IDisposable
     {
         _content = content;
         _pieceSize = pieceSize;
+        content.UsePieceSize(pieceSize);
     }
 
     /// <summary>Bytes written so far.</summary>

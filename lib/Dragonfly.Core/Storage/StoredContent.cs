@@ -58,6 +58,11 @@ public sealed class StoredContent : IDisposable
             {
                 return;
             }
+            if (!IsComplete && _handle is not null && ContentLength < 0 && PieceSize == pieceSize)
+            {
+                ContentLength = contentLength; // the length became known after pieces of unknown-length content arrived
+                return;
+            }
             if (IsComplete || _handle is not null)
             {
                 throw new InvalidOperationException($"layout of task {Id} is already fixed");
@@ -74,6 +79,26 @@ public sealed class StoredContent : IDisposable
             ContentLength = contentLength;
             PieceSize = pieceSize;
             _handle = File.OpenHandle(DataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, contentLength);
+        }
+    }
+
+    /// <summary>
+    /// Sets the piece size of content whose length is not known yet (a source without Content-Length), before
+    /// any piece is held: held ranges are computed in pieces, so they must be the size the pieces are cut in.
+    /// </summary>
+    public void UsePieceSize(int pieceSize)
+    {
+        lock (_gate)
+        {
+            if (PieceSize == pieceSize)
+            {
+                return;
+            }
+            if (_held.Count > 0 || (_handle is not null && ContentLength >= 0) || IsComplete)
+            {
+                throw new InvalidOperationException($"task {Id} already holds pieces of {PieceSize} bytes; it cannot switch to {pieceSize}");
+            }
+            PieceSize = pieceSize;
         }
     }
 

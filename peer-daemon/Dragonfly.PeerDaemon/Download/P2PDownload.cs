@@ -252,6 +252,12 @@ internal sealed partial class P2PDownload
         {
             _content.SetLayout(_contentLength, _pieceSize);
         }
+        else if (packet.PieceSize > 0 && _dispatcher.HeldCount == 0)
+        {
+            // Length unknown (a source without Content-Length): pieces are still cut in the seed's size.
+            _pieceSize = packet.PieceSize;
+            _content.UsePieceSize(packet.PieceSize);
+        }
         if (!string.IsNullOrEmpty(packet.ContentDigest))
         {
             _contentDigest = packet.ContentDigest;

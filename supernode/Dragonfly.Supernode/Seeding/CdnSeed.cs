@@ -82,8 +82,9 @@ public sealed partial class CdnSeed(
             if (length >= 0)
             {
                 content.SetLayout(length, pieceSize);
-                observer.LayoutKnown(taskId, length, pieceSize);
             }
+            // Without a length the piece size is still fixed now: peers compute held ranges in pieces of this size.
+            observer.LayoutKnown(taskId, length, pieceSize);
             LogFetching(key.Url, length);
             using var cutter = new PieceCutter(content, pieceSize);
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);

@@ -112,4 +112,24 @@ public sealed class ContentStoreTests
             Assert.That(content.IsHeld(piece.Number), Is.True);
         }
     }
+
+    [Test]
+    public async Task UnknownLength_CutInSmallPieces_HeldRangesFollowThePieceSize()
+    {
+        var data = RandomNumberGenerator.GetBytes(5 * 256 * 1024 + 17);
+        var content = NewStore().GetOrCreate(Id("unknown-length"));
+        using (var cutter = new PieceCutter(content, 256 * 1024))
+        {
+            await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], _ => { }, CancellationToken.None);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(content.PieceSize, Is.EqualTo(256 * 1024));
+            Assert.That(content.HeldCount, Is.EqualTo(6));
+            Assert.That(content.HeldRunFrom(0), Is.EqualTo(data.Length), "every byte from the start is in held pieces");
+            Assert.That(content.IsRangeHeld(300 * 1024, 900 * 1024), Is.True);
+            Assert.That(() => content.UsePieceSize(4 * 1024 * 1024), Throws.InvalidOperationException, "pieces are held: the size is fixed");
+        });
+    }
 }
