@@ -145,14 +145,6 @@ public sealed partial class ContentStore
         }
     }
 
-    internal void Touch(TaskId id)
-    {
-        lock (_gate)
-        {
-            TouchLocked(id);
-        }
-    }
-
     /// <summary>Content became complete: it is now a cache entry, and the quota may need room made.</summary>
     internal void OnCompleted(StoredContent content)
     {

@@ -253,8 +253,7 @@ public sealed class StoredContent : IDisposable
             }
             _users++;
         }
-        _store.Touch(Id);
-        return new ContentLease(this);
+        return new ContentLease(this); // the lookup that found the content (ContentStore.TryGet) counted as its use
     }
 
     /// <summary>Being written, or being read under a lease: not to be evicted.</summary>
