@@ -144,6 +144,7 @@ public sealed class KubeApiServerTests
         {
             using var crd = JsonDocument.Parse(await http.GetStringAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crdName, timeout));
             if (crd.RootElement.TryGetProperty("status", out var status) && status.TryGetProperty("conditions", out var conditions)
+                && conditions.ValueKind == JsonValueKind.Array // null until the server has filled the status in
                 && conditions.EnumerateArray().Any(c => c.GetProperty("type").GetString() == "Established" && c.GetProperty("status").GetString() == "True"))
             {
                 return;
