@@ -3,6 +3,7 @@ using Dragonfly.Hosting;
 using Dragonfly.Hosting.Metrics;
 using Dragonfly.Kubernetes;
 using Dragonfly.Operator;
+using Dragonfly.Transfer.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 if (args.Length > 0 && args[0] == "crds")
@@ -14,7 +15,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.Configuration.AddDragonflyConfiguration(args);
 var options = builder.Configuration.Get<OperatorOptions>() ?? new OperatorOptions();
 var problems = options.Validate().ToList();
-if (problems.Count == 0 && !Dragonfly.Transfer.Tls.TlsCredentials.TryLoad(options.Tls, out _, out var tlsProblem))
+var tls = TlsCredentials.None;
+if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var tlsProblem))
 {
     problems.Add(tlsProblem); // fail at start, naming the file, rather than at the first preheat
 }
@@ -39,7 +41,12 @@ builder.UseDragonflyLogging("operator");
 builder.Services.AddDragonflyOperator(options, kubeconfig);
 builder.Services.AddPrometheusExporter();
 ListenOptions? health = null;
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HealthListenIp), options.HealthPort, listen => health = listen));
+// With a certificate the health port serves HTTPS, without asking for a client certificate (probes and Prometheus have none).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.HealthListenIp), options.HealthPort, listen =>
+{
+    tls.UseServerOnlyOn(listen);
+    health = listen;
+}));
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Text("ok\n"));
@@ -47,8 +54,8 @@ app.MapGet("/readyz", () => Results.Text("ok\n"));
 app.MapPrometheusMetrics();
 await app.StartAsync();
 var port = health!.IPEndPoint!.Port;
-app.Logger.LogInformation("Operator watching {Scope} on {Server} as {FieldManager}; health on port {Port}",
-    string.IsNullOrEmpty(options.WatchNamespace) ? "all namespaces" : options.WatchNamespace, kubeconfig.Host, options.FieldManager, port);
+app.Logger.LogInformation("Operator watching {Scope} on {Server} as {FieldManager}; health on port {Port} ({Scheme})",
+    string.IsNullOrEmpty(options.WatchNamespace) ? "all namespaces" : options.WatchNamespace, kubeconfig.Host, options.FieldManager, port, tls.Scheme);
 await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object> { ["pid"] = Environment.ProcessId, ["healthPort"] = port },
     app.Lifetime.ApplicationStopping);
 await app.WaitForShutdownAsync();

@@ -26,6 +26,12 @@ public sealed class PeerDaemonOptions
     /// <summary>Port of the piece server other peers download from.</summary>
     public int UploadPort { get; set; } = 65002;
 
+    /// <summary>
+    /// Port of <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> (nothing else), on <see cref="ListenIp"/>. With TLS
+    /// it serves TLS but never asks for a client certificate, so Prometheus and kubelet probes need only the CA.
+    /// </summary>
+    public int MetricsPort { get; set; } = 65003;
+
     /// <summary>Scheduler addresses of the supernodes, <c>host:port</c>, comma-separated.</summary>
     public string Supernodes { get; set; } = "127.0.0.1:8002";
 
@@ -78,6 +84,16 @@ public sealed class PeerDaemonOptions
         if (!string.IsNullOrEmpty(AdvertiseIp) && !IPAddress.TryParse(AdvertiseIp, out _)) problems.Add($"advertiseIp '{AdvertiseIp}' is not an IP address");
         if (GrpcPort is < 0 or > 65535) problems.Add($"grpcPort {GrpcPort} is not a port (0-65535)");
         if (UploadPort is < 0 or > 65535) problems.Add($"uploadPort {UploadPort} is not a port (0-65535)");
+        if (MetricsPort is < 0 or > 65535) problems.Add($"metricsPort {MetricsPort} is not a port (0-65535)");
+        if (IPAddress.TryParse(LocalApiIp, out var apiAddress) && !IPAddress.IsLoopback(apiAddress))
+        {
+            problems.Add($"localApiIp '{LocalApiIp}' is not a loopback address: the local API downloads to any path on this node for whoever " +
+                "connects and has no authentication, so it must only be reachable from the node itself (use 127.0.0.1)");
+        }
+        if (Mirror.Tls && !Tls.Enabled)
+        {
+            problems.Add("mirror:tls needs tls:certFile and tls:keyFile (the mirror serves HTTPS with that certificate)");
+        }
         if (string.IsNullOrWhiteSpace(DataDir)) problems.Add("dataDir is empty");
         foreach (var address in Supernodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -37,13 +37,28 @@ builder.Services.AddPeerDaemon(options, tls);
 ListenOptions? apiListen = null;
 ListenOptions? uploadListen = null;
 ListenOptions? mirrorListen = null;
+ListenOptions? monitoringListen = null;
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(IPAddress.Parse(options.LocalApiIp), options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; apiListen = listen; });
     kestrel.Listen(options.ListenAddress, options.UploadPort, listen => { listen.Protocols = HttpProtocols.Http1; tls.UseOn(listen); uploadListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.MetricsPort, listen =>
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        tls.UseServerOnlyOn(listen);
+        monitoringListen = listen.WithRole(ListenerRoles.Monitoring);
+    });
     if (options.Mirror.Enabled)
     {
-        kestrel.Listen(IPAddress.Parse(options.Mirror.ListenIp), options.Mirror.Port, listen => { listen.Protocols = HttpProtocols.Http1; mirrorListen = listen; });
+        kestrel.Listen(IPAddress.Parse(options.Mirror.ListenIp), options.Mirror.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            if (options.Mirror.Tls)
+            {
+                tls.UseServerOnlyOn(listen);
+            }
+            mirrorListen = listen.WithRole(ListenerRoles.Mirror);
+        });
     }
     kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
 });
@@ -55,36 +70,36 @@ var metrics = app.Services.GetRequiredService<PeerDaemonMetrics>();
 metrics.ObserveCache(store);
 metrics.ObserveSupernodes(app.Services.GetRequiredService<SupernodeSelector>());
 var limits = app.Services.GetRequiredService<HostRateLimits>();
-var mirrorPort = -1;
 if (options.Mirror.Enabled)
 {
     var mirror = app.Services.GetRequiredService<RegistryMirror>();
     var proxy = app.Services.GetRequiredService<FileProxy>();
     app.MapWhen(
-        context => context.Connection.LocalPort == Volatile.Read(ref mirrorPort),
+        context => context.ListenerRole() == ListenerRoles.Mirror,
         branch => branch.Run(context => FileProxy.IsProxyRequest(context) ? proxy.HandleAsync(context) : mirror.HandleAsync(context)));
 }
 DaemonRpcService.Map(app);
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
-app.MapPrometheusMetrics();
-app.MapGet("/healthz", () => Results.Text("ok\n"));
-app.MapGet("/readyz", () => Results.Text("ok\n"));
+app.MapMonitoring();
 
 await app.StartAsync();
 var host = app.Services.GetRequiredService<HostIdentity>();
 var apiPort = apiListen!.IPEndPoint!.Port;
 var uploadPort = uploadListen!.IPEndPoint!.Port;
-Volatile.Write(ref mirrorPort, mirrorListen?.IPEndPoint?.Port ?? -1);
+var metricsPort = monitoringListen!.IPEndPoint!.Port;
+var mirrorPort = mirrorListen?.IPEndPoint?.Port ?? -1;
 host.Bind(uploadPort);
 app.Logger.LogInformation(
-    "Peer daemon {HostId} listening: local API {ApiIp}:{ApiPort}, pieces {ListenIp}:{UploadPort}, mirror {MirrorIp}:{MirrorPort}, supernodes {Supernodes}, data {DataDir} ({Discarded} partial tasks discarded)",
-    host.Id, options.LocalApiIp, apiPort, options.ListenIp, uploadPort, options.Mirror.ListenIp, mirrorPort, options.Supernodes, store.RootDirectory, discarded);
+    "Peer daemon {HostId} listening: local API {ApiIp}:{ApiPort}, pieces {ListenIp}:{UploadPort}, metrics {ListenIp}:{MetricsPort}, mirror {MirrorScheme}://{MirrorIp}:{MirrorPort}, TLS {Tls}, supernodes {Supernodes}, data {DataDir} ({Discarded} partial tasks discarded)",
+    host.Id, options.LocalApiIp, apiPort, options.ListenIp, uploadPort, options.ListenIp, metricsPort, options.Mirror.Tls ? "https" : "http", options.Mirror.ListenIp, mirrorPort,
+    tls.Describe(), options.Supernodes, store.RootDirectory, discarded);
 await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object>
 {
     ["pid"] = Environment.ProcessId,
     ["grpcPort"] = apiPort,
     ["uploadPort"] = uploadPort,
     ["mirrorPort"] = mirrorPort,
+    ["metricsPort"] = metricsPort,
     ["hostId"] = host.Id,
 }, app.Lifetime.ApplicationStopping);
 await app.WaitForShutdownAsync();

@@ -28,10 +28,17 @@ builder.Services.AddSupernode(options, tls);
 
 ListenOptions? grpcListen = null;
 ListenOptions? downloadListen = null;
+ListenOptions? monitoringListen = null;
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Listen(options.ListenAddress, options.GrpcPort, listen => { listen.Protocols = HttpProtocols.Http2; tls.UseOn(listen); grpcListen = listen; });
     kestrel.Listen(options.ListenAddress, options.DownloadPort, listen => { listen.Protocols = HttpProtocols.Http1; tls.UseOn(listen); downloadListen = listen; });
+    kestrel.Listen(options.ListenAddress, options.MetricsPort, listen =>
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        tls.UseServerOnlyOn(listen);
+        monitoringListen = listen.WithRole(ListenerRoles.Monitoring);
+    });
     kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
 });
 
@@ -46,23 +53,23 @@ store.Evicted += (taskId, _) => scheduler.ContentEvicted(taskId);
 var limits = app.Services.GetRequiredService<SeedRateLimits>();
 SchedulerRpcService.Map(app);
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
-app.MapPrometheusMetrics();
-app.MapGet("/healthz", () => Results.Text("ok\n"));
-app.MapGet("/readyz", () => Results.Text("ok\n"));
+app.MapMonitoring();
 
 await app.StartAsync();
 var seed = app.Services.GetRequiredService<CdnSeed>();
 var grpcPort = grpcListen!.IPEndPoint!.Port;
 var downloadPort = downloadListen!.IPEndPoint!.Port;
+var metricsPort = monitoringListen!.IPEndPoint!.Port;
 seed.Host.DownloadPort = downloadPort;
 app.Logger.LogInformation(
-    "Supernode {HostId} listening: scheduler gRPC {ListenIp}:{GrpcPort}, pieces {ListenIp}:{DownloadPort}, data {DataDir} ({Discarded} partial tasks discarded)",
-    seed.Host.Id, options.ListenIp, grpcPort, options.ListenIp, downloadPort, store.RootDirectory, discarded);
+    "Supernode {HostId} listening: scheduler gRPC {ListenIp}:{GrpcPort}, pieces {ListenIp}:{DownloadPort}, metrics {ListenIp}:{MetricsPort}, TLS {Tls}, data {DataDir} ({Discarded} partial tasks discarded)",
+    seed.Host.Id, options.ListenIp, grpcPort, options.ListenIp, downloadPort, options.ListenIp, metricsPort, tls.Describe(), store.RootDirectory, discarded);
 await HostingExtensions.WriteReadyFileAsync(options.ReadyFile, new Dictionary<string, object>
 {
     ["pid"] = Environment.ProcessId,
     ["grpcPort"] = grpcPort,
     ["downloadPort"] = downloadPort,
+    ["metricsPort"] = metricsPort,
     ["hostId"] = seed.Host.Id,
 }, app.Lifetime.ApplicationStopping);
 await app.WaitForShutdownAsync();

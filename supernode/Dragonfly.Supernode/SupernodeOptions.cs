@@ -24,6 +24,12 @@ public sealed class SupernodeOptions
     /// <summary>Port of the HTTP piece server peers download seed pieces from. 0 picks a free port.</summary>
     public int DownloadPort { get; set; } = 8001;
 
+    /// <summary>
+    /// Port of <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> (nothing else). With TLS it serves TLS but never
+    /// asks for a client certificate, so Prometheus and kubelet probes need only the CA. 0 picks a free port.
+    /// </summary>
+    public int MetricsPort { get; set; } = 8000;
+
     /// <summary>Directory of the seed's piece cache.</summary>
     public string DataDir { get; set; } = "/var/lib/dragonfly/supernode";
 
@@ -70,7 +76,11 @@ public sealed class SupernodeOptions
         if (!string.IsNullOrEmpty(AdvertiseIp) && !IPAddress.TryParse(AdvertiseIp, out _)) problems.Add($"advertiseIp '{AdvertiseIp}' is not an IP address");
         if (GrpcPort is < 0 or > 65535) problems.Add($"grpcPort {GrpcPort} is not a port (0-65535)");
         if (DownloadPort is < 0 or > 65535) problems.Add($"downloadPort {DownloadPort} is not a port (0-65535)");
-        if (GrpcPort != 0 && GrpcPort == DownloadPort) problems.Add("grpcPort and downloadPort must differ");
+        if (MetricsPort is < 0 or > 65535) problems.Add($"metricsPort {MetricsPort} is not a port (0-65535)");
+        if (new[] { GrpcPort, DownloadPort, MetricsPort }.Where(p => p != 0).GroupBy(p => p).Any(g => g.Count() > 1))
+        {
+            problems.Add($"grpcPort ({GrpcPort}), downloadPort ({DownloadPort}) and metricsPort ({MetricsPort}) must differ");
+        }
         if (string.IsNullOrWhiteSpace(DataDir)) problems.Add("dataDir is empty");
         foreach (var (key, value) in new[] { ("backToSourceRateLimit", BackToSourceRateLimit), ("uploadRateLimit", UploadRateLimit) })
         {

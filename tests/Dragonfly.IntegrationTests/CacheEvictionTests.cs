@@ -13,7 +13,7 @@ public sealed class CacheEvictionTests : ClusterFixture
         var expected = new[] { "a", "b", "c" }.ToDictionary(n => n, n => TestFiles.WriteRandom(Path.Combine(OriginRoot, n), Size));
         var cluster = await StartClusterAsync(peers: 1, peerArgs: ["--cache:quota", "64M"]);
         var peer = cluster.Peers[0];
-        var metricsUrl = $"http://{peer.Ip}:{peer.Process.Port("uploadPort")}/metrics";
+        var metricsUrl = $"http://{peer.Ip}:{peer.Process.Port("metricsPort")}/metrics";
 
         foreach (var name in new[] { "a", "b", "c" })
         {
@@ -47,7 +47,7 @@ public sealed class CacheEvictionTests : ClusterFixture
         var first = await cluster.DfgetAsync(cluster.Peers[0], url, Output("first"), cancellationToken: TestTimeout.Token);
         Assert.That(first.ExitCode, Is.Zero, first.StandardError);
 
-        var metrics = await PrometheusText.WaitForAsync($"http://127.0.0.3:{cluster.Supernode!.Port("downloadPort")}/metrics",
+        var metrics = await PrometheusText.WaitForAsync($"http://127.0.0.3:{cluster.Supernode!.Port("metricsPort")}/metrics",
             "dragonfly_supernode_cache_evictions_total{reason=\"expired\"}", 1, TestTimeout.Token);
         var second = await cluster.DfgetAsync(cluster.Peers[1], url, Output("second"), cancellationToken: TestTimeout.Token);
 

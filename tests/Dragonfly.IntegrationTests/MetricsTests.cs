@@ -22,11 +22,11 @@ public sealed partial class MetricsTests : ClusterFixture
         var results = await Task.WhenAll(cluster.Peers.Select(p => cluster.DfgetAsync(p, url, Output(p.Name + ".out"), cancellationToken: TestTimeout.Token)));
         Assert.That(results.Select(r => r.ExitCode), Is.All.Zero);
 
-        var supernode = await ScrapeAndCheckAsync($"http://127.0.0.3:{cluster.Supernode!.Port("downloadPort")}/metrics", "supernode");
+        var supernode = await ScrapeAndCheckAsync($"http://127.0.0.3:{cluster.Supernode!.Port("metricsPort")}/metrics", "supernode");
         var peers = new List<string>();
         foreach (var peer in cluster.Peers)
         {
-            peers.Add(await ScrapeAndCheckAsync($"http://{peer.Ip}:{peer.Process.Port("uploadPort")}/metrics", peer.Name));
+            peers.Add(await ScrapeAndCheckAsync($"http://{peer.Ip}:{peer.Process.Port("metricsPort")}/metrics", peer.Name));
         }
 
         Assert.Multiple(() =>
@@ -64,7 +64,7 @@ public sealed partial class MetricsTests : ClusterFixture
         var result = await cluster.DfgetAsync(peer, cluster.Origin.UrlOf("data.bin"), Output("out"), cancellationToken: TestTimeout.Token);
         Assert.That(result.ExitCode, Is.Zero, result.StandardError);
         var published = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var url in new[] { $"http://127.0.0.3:{cluster.Supernode!.Port("downloadPort")}/metrics", $"http://{peer.Ip}:{peer.Process.Port("uploadPort")}/metrics" })
+        foreach (var url in new[] { $"http://127.0.0.3:{cluster.Supernode!.Port("metricsPort")}/metrics", $"http://{peer.Ip}:{peer.Process.Port("metricsPort")}/metrics" })
         {
             var text = await PrometheusText.ScrapeAsync(url, TestTimeout.Token);
             published.UnionWith(TypeLine().Matches(text).Select(m => m.Groups[1].Value));

@@ -20,7 +20,7 @@ public sealed class SupernodeRestartTests : ClusterFixture
 
         var dataDir = Path.Combine(WorkDir, "supernode-data");
         var restarted = Own(await ComponentProcess.StartAsync("supernode-restarted", ComponentBinaries.Supernode,
-            ["--listenIp", "127.0.0.4", "--grpcPort", "0", "--downloadPort", "0", "--dataDir", dataDir], WorkDir, TimeSpan.FromMinutes(1), TestTimeout.Token));
+            ["--listenIp", "127.0.0.4", "--grpcPort", "0", "--downloadPort", "0", "--metricsPort", "0", "--dataDir", dataDir], WorkDir, TimeSpan.FromMinutes(1), TestTimeout.Token));
         using var channel = GrpcChannel.ForAddress(new Uri($"http://127.0.0.4:{restarted.Port("grpcPort")}"));
         var scheduler = new SchedulerClient(channel);
 

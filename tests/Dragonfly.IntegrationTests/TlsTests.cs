@@ -42,6 +42,28 @@ public sealed class TlsTests : ClusterFixture
             Assert.That(await GetAsync(pieces, ca, ca.IssueLoaded("member", IPAddress.Loopback)), Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await GetAsync(scheduler, ca, ca.IssueLoaded("member2", IPAddress.Loopback)), Is.EqualTo(HttpStatusCode.OK));
         });
+
+        // The metrics ports serve TLS without asking for a client certificate (Prometheus and the kubelet have
+        // none), and serve nothing but the monitoring paths: pieces stay behind mutual TLS.
+        var taskPath = "/download/" + Uri.EscapeDataString(results[0].Summary!.TaskId);
+        var peerMetrics = $"https://{peer0.Ip}:{peer0.Process.Port("metricsPort")}";
+        var supernodeMetrics = $"https://127.0.0.3:{cluster.Supernode.Port("metricsPort")}";
+        Assert.Multiple(async () =>
+        {
+            foreach (var root in new[] { peerMetrics, supernodeMetrics })
+            {
+                foreach (var path in new[] { "/metrics", "/healthz", "/readyz" })
+                {
+                    Assert.That(await GetAsync(new Uri(root + path), ca, clientCertificate: null), Is.EqualTo(HttpStatusCode.OK), root + path + " without a client certificate");
+                }
+                Assert.That(await GetAsync(new Uri(root + taskPath), ca, clientCertificate: null), Is.EqualTo(HttpStatusCode.NotFound),
+                    $"{root}: the metrics port must not serve pieces, which mutual TLS protects");
+                Assert.That(async () => await GetAsync(new Uri(root.Replace("https://", "http://") + "/metrics"), ca, clientCertificate: null),
+                    Throws.InstanceOf<HttpRequestException>(), $"{root}: cleartext on the metrics port");
+            }
+            Assert.That(await GetAsync(new Uri($"https://{peer0.Ip}:{peer0.Process.Port("uploadPort")}{taskPath}"), ca, ca.IssueLoaded("member3", IPAddress.Loopback)),
+                Is.EqualTo(HttpStatusCode.OK), "the same piece path on the piece port, with a member certificate");
+        });
     }
 
     [Test]

@@ -47,7 +47,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 // Supernode i listens on 127.0.0.(3 + i): each on its own address, as replicas on their own hosts.
                 var supernodes = Enumerable.Range(0, options.Supernodes).Select(i => ComponentProcess.StartAsync(
                     i == 0 ? "supernode" : $"supernode{i + 1}", ComponentBinaries.Supernode,
-                    ["--listenIp", $"127.0.0.{3 + i}", "--grpcPort", "0", "--downloadPort", "0",
+                    ["--listenIp", $"127.0.0.{3 + i}", "--grpcPort", "0", "--downloadPort", "0", "--metricsPort", "0",
                      "--dataDir", Path.Combine(options.WorkDir, i == 0 ? "supernode-data" : $"supernode{i + 1}-data"), .. options.SupernodeArgs],
                     options.WorkDir, options.StartTimeout, cancellationToken));
                 cluster._supernodes.AddRange(await Task.WhenAll(supernodes));
@@ -92,7 +92,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var ip = PeerAddresses.Of(index);
         var name = $"peer{index + 1}";
         var process = await ComponentProcess.StartAsync(name, ComponentBinaries.PeerDaemon,
-            ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--mirror:listenIp", ip, "--mirror:port", "0", "--hostId", name, "--supernodes", SupernodeAddress,
+            ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--metricsPort", "0", "--mirror:listenIp", ip, "--mirror:port", "0", "--hostId", name, "--supernodes", SupernodeAddress,
              "--dataDir", Path.Combine(_options.WorkDir, name + "-data"), .. extraArgs],
             _options.WorkDir, _options.StartTimeout, cancellationToken);
         return new PeerHandle(index, ip, process);

@@ -57,3 +57,21 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/* Scheme and TLS of a ServiceMonitor/PodMonitor endpoint: the metrics ports serve HTTPS with tls.secretName. */}}
+{{- define "dragonfly.scrapeTls" }}
+{{- if .Values.tls.secretName }}
+scheme: https
+tlsConfig:
+  ca:
+    secret:
+      name: {{ .Values.tls.secretName }}
+      key: ca.crt
+  {{- with .Values.metrics.serviceMonitor.tlsServerName }}
+  serverName: {{ . }}
+  {{- else }}
+  # The certificate is checked against the CA only, as peers do: pod and node IPs are rarely in its names.
+  insecureSkipVerify: true
+  {{- end }}
+{{- end }}
+{{- end }}

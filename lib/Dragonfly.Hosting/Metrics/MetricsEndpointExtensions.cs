@@ -21,4 +21,17 @@ public static class MetricsEndpointExtensions
         var exporter = endpoints.ServiceProvider.GetRequiredService<PrometheusExporter>();
         return endpoints.MapGet(path, () => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
     }
+
+    /// <summary>
+    /// The monitoring endpoints every component serves: <c>/metrics</c>, <c>/healthz</c> (the process answers) and
+    /// <c>/readyz</c> (ready: requests are only answered once every port is bound). The monitoring listener
+    /// (see <see cref="ListenerRoles"/>) serves these and nothing else.
+    /// </summary>
+    public static void MapMonitoring(this WebApplication app)
+    {
+        app.UseMonitoringPortConfinement();
+        app.MapPrometheusMetrics();
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => Results.Text("ok\n"));
+    }
 }

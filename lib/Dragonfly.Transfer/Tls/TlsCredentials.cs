@@ -36,6 +36,9 @@ public sealed class TlsCredentials
     /// <summary>Whether listeners serve TLS (and peers and supernodes are reached over https).</summary>
     public bool Enabled => Certificate is not null;
 
+    /// <summary>For start-up logs: <c>off</c>, <c>on</c> or <c>mutual</c>.</summary>
+    public string Describe() => !Enabled ? "off" : ClientAuth ? "mutual" : "on";
+
     /// <summary>The URI scheme of piece servers and schedulers.</summary>
     public string Scheme => Enabled ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
 
@@ -75,7 +78,16 @@ public sealed class TlsCredentials
     }
 
     /// <summary>Makes a Kestrel listener serve TLS (and require client certificates with mutual TLS); does nothing without a certificate.</summary>
-    public void UseOn(ListenOptions listen)
+    public void UseOn(ListenOptions listen) => UseOn(listen, ClientAuth);
+
+    /// <summary>
+    /// Makes a Kestrel listener serve TLS without ever asking for a client certificate, even under mutual TLS:
+    /// for ports whose clients have none (Prometheus and kubelet probes on the metrics port, containerd on the
+    /// mirror). Such a port must serve nothing that mutual TLS protects.
+    /// </summary>
+    public void UseServerOnlyOn(ListenOptions listen) => UseOn(listen, requireClientCertificate: false);
+
+    private void UseOn(ListenOptions listen, bool requireClientCertificate)
     {
         if (Certificate is null)
         {
@@ -84,7 +96,7 @@ public sealed class TlsCredentials
         listen.UseHttps(new HttpsConnectionAdapterOptions
         {
             ServerCertificate = Certificate,
-            ClientCertificateMode = ClientAuth ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate,
+            ClientCertificateMode = requireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.NoCertificate,
             ClientCertificateValidation = (certificate, _, _) => IsSignedByAuthorities(certificate),
         });
     }

@@ -15,4 +15,10 @@ public sealed class SupernodePorts
     [RangeMaximum(Maximum = 65535)]
     [DefaultValue(8001)]
     public int Download { get; set; } = 8001;
+
+    [Description("The port of /metrics, /healthz and /readyz (probes and Prometheus); with TLS it serves TLS but never asks for a client certificate.")]
+    [RangeMinimum(Minimum = 1)]
+    [RangeMaximum(Maximum = 65535)]
+    [DefaultValue(8000)]
+    public int Metrics { get; set; } = 8000;
 }

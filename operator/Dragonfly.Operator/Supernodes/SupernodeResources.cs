@@ -30,6 +30,7 @@ public static class SupernodeResources
             ["listenIp"] = "0.0.0.0",
             ["grpcPort"] = spec.Ports.Grpc,
             ["downloadPort"] = spec.Ports.Download,
+            ["metricsPort"] = spec.Ports.Metrics,
             ["dataDir"] = DataDirectory,
             ["backToSourceRateLimit"] = spec.RateLimits.BackToSource,
             ["uploadRateLimit"] = spec.RateLimits.Upload,
@@ -58,16 +59,15 @@ public static class SupernodeResources
     }
 
     /// <summary>
-    /// An HTTP probe, over HTTPS when the pods serve TLS; with mutual TLS the kubelet has no client certificate,
-    /// so the probe only checks that the port accepts connections.
+    /// An HTTP probe of the metrics port, over HTTPS when the pods serve TLS; that port never asks for a client
+    /// certificate, so the kubelet (which has none) can probe it under mutual TLS too.
     /// </summary>
     private static V1Probe Probe(V1Alpha1SupernodeSpec spec, string path, IntOrString port, int period, int failures, int? delay)
     {
         var tls = !string.IsNullOrEmpty(spec.TlsSecretName);
         return new V1Probe
         {
-            HttpGet = tls && spec.TlsClientAuth ? null : new V1HttpGetAction { Path = path, Port = port, Scheme = tls ? "HTTPS" : null },
-            TcpSocket = tls && spec.TlsClientAuth ? new V1TcpSocketAction { Port = port } : null,
+            HttpGet = new V1HttpGetAction { Path = path, Port = port, Scheme = tls ? "HTTPS" : null },
             PeriodSeconds = period,
             FailureThreshold = failures,
             InitialDelaySeconds = delay,
@@ -111,7 +111,7 @@ public static class SupernodeResources
             volumes.Add(new V1Volume { Name = "tls", Secret = new V1SecretVolumeSource { SecretName = spec.TlsSecretName } });
             mounts.Add(new V1VolumeMount { Name = "tls", MountPath = TlsDirectory, ReadOnly = true });
         }
-        IntOrString probePort = "download";
+        IntOrString probePort = "metrics";
         var container = new V1Container
         {
             Name = "supernode",
@@ -127,6 +127,7 @@ public static class SupernodeResources
             [
                 new V1ContainerPort { Name = "grpc", ContainerPort = spec.Ports.Grpc, Protocol = "TCP" },
                 new V1ContainerPort { Name = "download", ContainerPort = spec.Ports.Download, Protocol = "TCP" },
+                new V1ContainerPort { Name = "metrics", ContainerPort = spec.Ports.Metrics, Protocol = "TCP" },
             ],
             Resources = spec.Resources is null ? null : new V1ResourceRequirements { Limits = spec.Resources.Limits, Requests = spec.Resources.Requests },
             VolumeMounts = mounts,
@@ -204,6 +205,7 @@ public static class SupernodeResources
     [
         new() { Name = "grpc", Port = s.Spec.Ports.Grpc, TargetPort = "grpc", Protocol = "TCP" },
         new() { Name = "download", Port = s.Spec.Ports.Download, TargetPort = "download", Protocol = "TCP" },
+        new() { Name = "metrics", Port = s.Spec.Ports.Metrics, TargetPort = "metrics", Protocol = "TCP" },
     ];
 
     private static V1ObjectMeta Meta(V1Alpha1Supernode s, string name) =>

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Dragonfly.PeerDaemon.Containerd;
 
 /// <summary>
-/// <c>containerd-hosts --certs-dir DIR --mirror URL [--registry NAME[=SERVER]]... [--default] [--remove]</c>: writes
-/// (or removes) containerd hosts.toml files pointing each registry at the mirror. The Helm chart's init container
+/// <c>containerd-hosts --certs-dir DIR --mirror URL [--ca-file PEM] [--registry NAME[=SERVER]]... [--default] [--remove]</c>:
+/// writes (or removes) containerd hosts.toml files pointing each registry at the mirror; with an https mirror,
+/// <c>--ca-file</c> is the CA its certificate chains to, copied next to each hosts.toml. The Helm chart's init container
 /// runs it on every node. NAME is the registry as images name it (<c>docker.io</c>, <c>registry.example.com:5000</c>);
 /// SERVER is its real address, the fallback (default <c>https://NAME</c>, and registry-1.docker.io for docker.io).
 /// </summary>
@@ -16,6 +17,7 @@ public static partial class ContainerdHostsCommand
         Uri? mirror = null;
         var registries = new List<(string Name, Uri? Server)>();
         var remove = false;
+        string? caFile = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -30,6 +32,9 @@ public static partial class ContainerdHostsCommand
                         var text = Value();
                         mirror = Uri.TryCreate(text, UriKind.Absolute, out var m) && m.Scheme is "http" or "https"
                             ? m : throw new ArgumentException($"--mirror '{text}' is not an http(s)://host:port URL");
+                        break;
+                    case "--ca-file":
+                        caFile = Value();
                         break;
                     case "--registry":
                         registries.Add(ParseRegistry(Value()));
@@ -52,11 +57,26 @@ public static partial class ContainerdHostsCommand
         }
         if (certsDir is null || (mirror is null && !remove) || registries.Count == 0)
         {
-            error.WriteLine("usage: containerd-hosts --certs-dir DIR --mirror URL [--registry NAME[=SERVER]]... [--default] [--remove]");
+            error.WriteLine("usage: containerd-hosts --certs-dir DIR --mirror URL [--ca-file PEM] [--registry NAME[=SERVER]]... [--default] [--remove]");
+            return 2;
+        }
+        if (caFile is not null && mirror?.Scheme != Uri.UriSchemeHttps)
+        {
+            error.WriteLine($"containerd-hosts: --ca-file is for an https mirror; --mirror is '{mirror}'");
             return 2;
         }
         try
         {
+            string? caPem = null;
+            if (caFile is not null)
+            {
+                caPem = File.ReadAllText(caFile);
+                if (!caPem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+                {
+                    error.WriteLine($"containerd-hosts: --ca-file '{caFile}' holds no PEM certificate");
+                    return 2;
+                }
+            }
             foreach (var (name, server) in registries)
             {
                 if (remove)
@@ -70,7 +90,7 @@ public static partial class ContainerdHostsCommand
                 }
                 else
                 {
-                    output.WriteLine($"wrote {HostsTomlWriter.Write(certsDir, name, server, mirror!)}");
+                    output.WriteLine($"wrote {HostsTomlWriter.Write(certsDir, name, server, mirror!, caPem)}");
                 }
             }
             return 0;

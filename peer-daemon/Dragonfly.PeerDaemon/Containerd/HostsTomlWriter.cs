@@ -13,8 +13,15 @@ public static class HostsTomlWriter
     public const string Marker = "# Written by the Dragonfly peer daemon (containerd-hosts); removed by containerd-hosts --remove.";
     public const string DefaultHost = "_default";
 
-    /// <summary>The hosts.toml text; without <paramref name="server"/> (for <see cref="DefaultHost"/>) containerd falls back to the registry the image names.</summary>
-    public static string Render(Uri? server, Uri mirror)
+    /// <summary>The mirror's CA, copied next to hosts.toml when the mirror serves HTTPS (containerd resolves a relative <c>ca</c> against that directory).</summary>
+    public const string MirrorCaFileName = "dragonfly-mirror-ca.crt";
+
+    /// <summary>
+    /// The hosts.toml text; without <paramref name="server"/> (for <see cref="DefaultHost"/>) containerd falls back
+    /// to the registry the image names. With <paramref name="trustMirrorCa"/>, containerd verifies the mirror's
+    /// certificate against <see cref="MirrorCaFileName"/> in the same directory.
+    /// </summary>
+    public static string Render(Uri? server, Uri mirror, bool trustMirrorCa = false)
     {
         var text = new StringBuilder().AppendLine(Marker);
         if (server is not null)
@@ -23,11 +30,18 @@ public static class HostsTomlWriter
         }
         text.AppendLine($"[host.\"{mirror.GetLeftPart(UriPartial.Authority)}\"]")
             .AppendLine("  capabilities = [\"pull\", \"resolve\"]");
+        if (trustMirrorCa)
+        {
+            text.AppendLine($"  ca = \"{MirrorCaFileName}\"");
+        }
         return text.ToString();
     }
 
-    /// <summary>Writes (atomically) one registry's file; refuses to replace a file without the marker.</summary>
-    public static string Write(string certsDir, string registry, Uri? server, Uri mirror)
+    /// <summary>
+    /// Writes (atomically) one registry's file, and the mirror's CA (PEM text) next to it when given; refuses to
+    /// replace a file without the marker.
+    /// </summary>
+    public static string Write(string certsDir, string registry, Uri? server, Uri mirror, string? mirrorCaPem = null)
     {
         var directory = Path.Combine(certsDir, registry);
         var path = Path.Combine(directory, "hosts.toml");
@@ -36,9 +50,17 @@ public static class HostsTomlWriter
             throw new IOException($"{path} exists and was not written by Dragonfly; leaving it alone (remove it or drop {registry} from the registries to mirror)");
         }
         Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, Render(server, mirror));
-        File.Move(temporary, path, overwrite: true);
+        var caPath = Path.Combine(directory, MirrorCaFileName);
+        if (mirrorCaPem is not null)
+        {
+            // The CA first: a hosts.toml naming a CA file that is not there yet would fail containerd's pulls.
+            WriteAtomically(caPath, mirrorCaPem);
+        }
+        WriteAtomically(path, Render(server, mirror, trustMirrorCa: mirrorCaPem is not null));
+        if (mirrorCaPem is null)
+        {
+            File.Delete(caPath); // left by an earlier HTTPS configuration; only this writer creates that name
+        }
         return path;
     }
 
@@ -52,6 +74,7 @@ public static class HostsTomlWriter
         }
         File.Delete(path);
         var directory = Path.GetDirectoryName(path)!;
+        File.Delete(Path.Combine(directory, MirrorCaFileName));
         if (!Directory.EnumerateFileSystemEntries(directory).Any())
         {
             Directory.Delete(directory);
@@ -67,4 +90,11 @@ public static class HostsTomlWriter
     }
 
     private static bool IsOurs(string path) => File.ReadLines(path).FirstOrDefault() == Marker;
+
+    private static void WriteAtomically(string path, string text)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
 }

@@ -14,6 +14,12 @@ public sealed class MirrorOptions
     public int Port { get; set; } = 65001;
 
     /// <summary>
+    /// Serve the mirror over HTTPS with <c>tls:certFile</c> (no client certificate is asked for). Off by default:
+    /// the mirror listens on the node's loopback. containerd then needs the CA: <c>containerd-hosts --ca-file</c>.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
     /// Upstream for requests without <c>ns=</c>: Docker's <c>registry-mirrors</c> only sends Docker Hub pulls, so
     /// this is Docker Hub unless changed. Empty refuses such requests.
     /// </summary>

@@ -80,9 +80,10 @@ public sealed class ChartTests : OperatorFixture
     public async Task TlsAndCacheValues_ReachThePeerConfig_TheSupernodeTheOperator_AndTheProbes()
     {
         var chart = await RenderedChart.RenderAsync(WorkDir, """
-            tls: {secretName: dragonfly-tls, clientAuth: true}
+            tls: {secretName: dragonfly-tls, clientAuth: true, mirror: true}
             peer: {cache: {quota: 40Gi, ttl: "12:00:00"}}
             supernode: {cacheQuota: 200Gi}
+            metrics: {serviceMonitor: {enabled: true}}
             """, TestTimeout.Token);
 
         var supernode = chart.Get("Supernode", "test-dragonfly-supernode")["spec"]!;
@@ -96,7 +97,19 @@ public sealed class ChartTests : OperatorFixture
                 """{"caFile":"/etc/dragonfly/tls/ca.crt","certFile":"/etc/dragonfly/tls/tls.crt","clientAuth":true,"keyFile":"/etc/dragonfly/tls/tls.key"}"""));
             Assert.That(peerConfig["cache"]!.ToJsonString(), Is.EqualTo("""{"quota":"40Gi","ttl":"12:00:00"}"""));
             Assert.That((string?)peerPod["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "tls")!["secret"]!["secretName"], Is.EqualTo("dragonfly-tls"));
-            Assert.That(peerContainer["readinessProbe"]!["tcpSocket"], Is.Not.Null, "the kubelet has no client certificate for mutual TLS");
+            // The kubelet has no client certificate: it probes the metrics port, which serves TLS without asking for one.
+            Assert.That(peerContainer["readinessProbe"]!["httpGet"]!.ToJsonString(), Is.EqualTo("""{"path":"/readyz","port":"metrics","scheme":"HTTPS"}"""));
+            Assert.That(peerContainer["livenessProbe"]!["httpGet"]!.ToJsonString(), Is.EqualTo("""{"path":"/healthz","port":"metrics","scheme":"HTTPS"}"""));
+            Assert.That((string?)operatorContainer["readinessProbe"]!["httpGet"]!["scheme"], Is.EqualTo("HTTPS"), "the operator's health port serves HTTPS too");
+            Assert.That((bool?)peerConfig["mirror"]!["tls"], Is.True);
+            var init = peerPod["initContainers"]![0]!;
+            Assert.That(init["args"]!.AsArray().Select(a => (string?)a), Is.SupersetOf(new[] { "https://127.0.0.1:65001", "--ca-file", "/etc/dragonfly/tls/ca.crt" }));
+            Assert.That(init["volumeMounts"]!.AsArray().Select(m => (string?)m!["name"]), Does.Contain("tls"), "the init container reads ca.crt from the Secret");
+            foreach (var monitor in chart.OfKind("ServiceMonitor").Select(m => m["spec"]!["endpoints"]![0]!).Concat(chart.OfKind("PodMonitor").Select(m => m["spec"]!["podMetricsEndpoints"]![0]!)))
+            {
+                Assert.That((string?)monitor["scheme"], Is.EqualTo("https"));
+                Assert.That((string?)monitor["tlsConfig"]!["ca"]!["secret"]!["name"], Is.EqualTo("dragonfly-tls"));
+            }
             Assert.That((string?)supernode["tlsSecretName"], Is.EqualTo("dragonfly-tls"));
             Assert.That((bool?)supernode["tlsClientAuth"], Is.True);
             Assert.That((string?)supernode["cacheQuota"], Is.EqualTo("200Gi"));
@@ -112,6 +125,7 @@ public sealed class ChartTests : OperatorFixture
     [TestCase("tls: {secretName: My_Secret}", "/tls/secretName", "does not match pattern")]
     [TestCase("containerd: {registries: [\"bad/name\"]}", "/containerd/registries/0", "does not match pattern")]
     [TestCase("peer: {ports: {mirror: 70000}}", "/peer/ports/mirror", "maximum")]
+    [TestCase("tls: {mirror: true}", "tls.mirror", "set tls.secretName too")]
     public async Task BadValues_AreRejectedByTheSchema_NamingTheKey(string values, string key, string why)
     {
         var file = Path.Combine(WorkDir, "bad.yaml");

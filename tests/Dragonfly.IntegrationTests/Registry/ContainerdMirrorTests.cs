@@ -1,3 +1,4 @@
+using Dragonfly.LocalCluster;
 using Dragonfly.LocalCluster.Registry;
 
 namespace Dragonfly.IntegrationTests.Registry;
@@ -122,6 +123,34 @@ public sealed class ContainerdMirrorTests : MirrorFixture
         Assert.That(await containerd.ContentDigestsAsync(TestTimeout.Token), Is.SupersetOf(image.Layers.Select(l => l.Digest)));
         await registry.AccessLogAsync(TestTimeout.Token);
         Assert.That(image.Layers.Select(l => registry.BlobGets(l.Digest).Count), Is.All.EqualTo(1), "each layer fetched once, by the daemon");
+    }
+
+    [Test]
+    public async Task Ctr_PullsThroughAnHttpsMirror_TrustingTheCaContainerdHostsCopiedNextToHostsToml()
+    {
+        var registry = await StartRegistryAsync("registry");
+        var image = await PushImageAsync(registry, "demo/app", [1 << 20, 5 << 20]);
+        using var ca = new TestCertificateAuthority(Path.Combine(WorkDir, "pki"));
+        var (cert, key) = ca.Issue("dragonfly", [.. Enumerable.Range(3, 20).Select(i => System.Net.IPAddress.Parse($"127.0.0.{i}"))]);
+        string[] tls = ["--tls:certFile", cert, "--tls:keyFile", key, "--tls:caFile", ca.CaFile];
+        var cluster = await StartClusterAsync(1, peerArgs: [.. tls, "--mirror:tls", "true", "--mirror:registries:0", "http://" + registry.Host], supernodeArgs: tls);
+        var mirror = "https://" + cluster.Peers[0].MirrorAddress;
+        var hostsDir = Path.Combine(WorkDir, "certs");
+        // What the chart's init container runs on every node.
+        var hosts = await ToolProcess.RunAsync("dotnet",
+            [ComponentBinaries.PeerDaemon, "containerd-hosts", "--certs-dir", hostsDir, "--mirror", mirror, "--ca-file", ca.CaFile, "--registry", $"{registry.Host}=http://{registry.Host}"],
+            TimeSpan.FromMinutes(1), TestTimeout.Token);
+        hosts.ThrowIfFailed("containerd-hosts --ca-file");
+        var containerd = Own(await Containerd.StartAsync(Path.Combine(WorkDir, "ctr"), TestTimeout.Token));
+
+        var pull = await containerd.PullAsync(registry.Reference("demo/app:v1"), hostsDir, cancellationToken: TestTimeout.Token);
+
+        pull.ThrowIfFailed("ctr pull through the HTTPS mirror");
+        Assert.That(await containerd.ContentDigestsAsync(TestTimeout.Token), Is.SupersetOf(image.Layers.Select(l => l.Digest)));
+        var log = await registry.AccessLogAsync(TestTimeout.Token);
+        Assert.That(BlobGetsBy(log, "containerd"), Is.Empty, "containerd fetched no blob from the registry itself: it trusted the mirror's certificate");
+        Assert.That(async () => await Http.GetAsync($"http://{cluster.Peers[0].MirrorAddress}/v2/", TestTimeout.Token), Throws.InstanceOf<HttpRequestException>(),
+            "with mirror:tls the mirror serves no cleartext");
     }
 
     /// <summary>Blob GETs made with a client's own user agent. The mirror forwards User-Agent on the requests it relays

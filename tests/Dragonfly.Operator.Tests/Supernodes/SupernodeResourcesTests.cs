@@ -52,6 +52,7 @@ public sealed class SupernodeResourcesTests
         {
             Assert.That(root.GetProperty("grpcPort").GetInt32(), Is.EqualTo(9002));
             Assert.That(root.GetProperty("downloadPort").GetInt32(), Is.EqualTo(8001));
+            Assert.That(root.GetProperty("metricsPort").GetInt32(), Is.EqualTo(8000));
             Assert.That(root.GetProperty("backToSourceRateLimit").GetString(), Is.EqualTo("200M"));
             Assert.That(root.GetProperty("pieceSize").GetProperty("min").GetString(), Is.EqualTo("8Mi"));
             Assert.That(root.GetProperty("log").GetProperty("level").GetString(), Is.EqualTo("Debug"));
@@ -78,7 +79,8 @@ public sealed class SupernodeResourcesTests
             Assert.That(container.SecurityContext.Capabilities!.Drop, Is.EqualTo(new[] { "ALL" }));
             Assert.That(sts.Spec.VolumeClaimTemplates!.Single().Spec.StorageClassName, Is.EqualTo("fast"));
             Assert.That(sts.Spec.VolumeClaimTemplates!.Single().Spec.Resources!.Requests!["storage"], Is.EqualTo("10Gi"));
-            Assert.That(container.ReadinessProbe!.HttpGet!.Port.StringValue, Is.EqualTo("download"));
+            Assert.That(container.ReadinessProbe!.HttpGet!.Port.StringValue, Is.EqualTo("metrics"));
+            Assert.That(container.Ports!.Single(p => p.Name == "metrics").ContainerPort, Is.EqualTo(8000));
         });
     }
 
@@ -108,6 +110,25 @@ public sealed class SupernodeResourcesTests
         Assert.That(sts.Spec.VolumeClaimTemplates, Is.Null);
         Assert.That(sts.Spec.Template.Spec.Volumes!.Single(v => v.Name == "data").EmptyDir, Is.Not.Null);
         Assert.That(sts.Spec.Template.Spec.Volumes!.Single(v => v.Name == "tls").Secret!.SecretName, Is.EqualTo("sn-tls"));
+    }
+
+    [Test]
+    public void StatefulSet_MutualTls_ProbesTheMetricsPortOverHttps()
+    {
+        // The kubelet has no client certificate; the metrics port never asks for one, so it is probed over HTTPS.
+        var s = Supernode(spec =>
+        {
+            spec.TlsSecretName = "sn-tls";
+            spec.TlsClientAuth = true;
+        });
+        var container = SupernodeResources.StatefulSet(s, SupernodeResources.ConfigMap(s)).Spec.Template.Spec.Containers.Single();
+
+        foreach (var probe in new[] { container.ReadinessProbe!, container.LivenessProbe! })
+        {
+            Assert.That(probe.TcpSocket, Is.Null);
+            Assert.That(probe.HttpGet!.Port.StringValue, Is.EqualTo("metrics"));
+            Assert.That(probe.HttpGet.Scheme, Is.EqualTo("HTTPS"));
+        }
     }
 
     [Test]

@@ -55,6 +55,42 @@ public sealed class ContainerdHostsCommandTests
         Assert.That(File.Exists(Path.Combine(_certs, "quay.io", "hosts.toml")), Is.True);
     }
 
+    [Test]
+    public void Write_HttpsMirrorWithCaFile_CopiesTheCaNextToHostsToml_AndAnHttpRewriteRemovesIt()
+    {
+        var caFile = Path.Combine(_certs, "ca.pem");
+        const string pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        File.WriteAllText(caFile, pem);
+
+        var (code, _, error) = Run("--certs-dir", _certs, "--mirror", "https://127.0.0.1:65001", "--ca-file", caFile, "--registry", "docker.io");
+
+        Assert.That(code, Is.Zero, error);
+        var toml = File.ReadAllText(Path.Combine(_certs, "docker.io", "hosts.toml"));
+        Assert.That(toml, Does.Contain("[host.\"https://127.0.0.1:65001\"]").And.Contain($"  ca = \"{HostsTomlWriter.MirrorCaFileName}\""),
+            "a relative ca is resolved by containerd against the hosts.toml directory, which differs between the init container and the node");
+        var copied = Path.Combine(_certs, "docker.io", HostsTomlWriter.MirrorCaFileName);
+        Assert.That(File.ReadAllText(copied), Is.EqualTo(pem));
+
+        Assert.That(Run("--certs-dir", _certs, "--mirror", "http://127.0.0.1:65001", "--registry", "docker.io").Code, Is.Zero);
+        Assert.That(File.Exists(copied), Is.False, "the CA of an earlier HTTPS mirror is removed");
+        Assert.That(File.ReadAllText(Path.Combine(_certs, "docker.io", "hosts.toml")), Does.Not.Contain("ca ="));
+    }
+
+    [Test]
+    public void CaFile_WithAnHttpMirror_OrWithoutACertificate_IsRefused()
+    {
+        var notPem = Path.Combine(_certs, "ca.txt");
+        File.WriteAllText(notPem, "hello");
+
+        var http = Run("--certs-dir", _certs, "--mirror", "http://127.0.0.1:65001", "--ca-file", notPem, "--registry", "docker.io");
+        var empty = Run("--certs-dir", _certs, "--mirror", "https://127.0.0.1:65001", "--ca-file", notPem, "--registry", "docker.io");
+
+        Assert.That((http.Code, http.Error), Is.EqualTo((2, "containerd-hosts: --ca-file is for an https mirror; --mirror is 'http://127.0.0.1:65001/'" + Environment.NewLine)));
+        Assert.That(empty.Code, Is.EqualTo(2));
+        Assert.That(empty.Error, Does.Contain("holds no PEM certificate"));
+        Assert.That(Directory.Exists(Path.Combine(_certs, "docker.io")), Is.False, "nothing written");
+    }
+
     [TestCase("--mirror", "ftp://x", "is not an http(s)://host:port URL")]
     [TestCase("--registry", "bad/name", "is not a registry host[:port]")]
     [TestCase("--registry", "r.io=notaurl", "is not an http(s) URL")]

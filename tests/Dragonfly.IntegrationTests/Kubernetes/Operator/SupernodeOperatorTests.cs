@@ -36,7 +36,7 @@ public sealed class SupernodeOperatorTests : OperatorFixture
             Assert.That(sts.Spec.Template.Spec.Containers.Single().Image, Is.EqualTo("dragonfly/supernode:test"));
             Assert.That(sts.Spec.VolumeClaimTemplates!.Single().Spec.Resources!.Requests!["storage"], Is.EqualTo("2Gi"));
             Assert.That(headless!.Spec.ClusterIP, Is.EqualTo("None"));
-            Assert.That(client!.Spec.Ports!.Select(p => p.Port), Is.EquivalentTo(new[] { 8002, 8001 }));
+            Assert.That(client!.Spec.Ports!.Select(p => p.Port), Is.EquivalentTo(new[] { 8002, 8001, 8000 }));
             Assert.That(settings.RootElement.GetProperty("backToSourceRateLimit").GetString(), Is.EqualTo("100M"));
             Assert.That(budget.Spec.MaxUnavailable!.IntValue, Is.EqualTo(1));
         });
