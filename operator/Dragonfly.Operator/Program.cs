@@ -12,9 +12,9 @@ if (args.Length > 0 && args[0] == "crds")
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddDragonflyConfiguration(args);
-var options = builder.Configuration.Get<OperatorOptions>() ?? new OperatorOptions();
-var problems = options.Validate().ToList();
+var (options, problems, warnings) = ComponentConfiguration.Load<OperatorOptions>(builder, args);
+ComponentConfiguration.ReportWarnings("operator", warnings);
+problems.AddRange(options.Validate());
 var tls = TlsCredentials.None;
 if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var tlsProblem))
 {
@@ -22,8 +22,7 @@ if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var
 }
 if (problems.Count > 0)
 {
-    Console.Error.WriteLine("operator: invalid configuration:\n  " + string.Join("\n  ", problems));
-    return 2;
+    return ComponentConfiguration.ReportInvalid("operator", problems);
 }
 KubernetesClientConfiguration kubeconfig;
 try

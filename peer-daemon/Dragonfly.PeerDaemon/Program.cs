@@ -18,9 +18,9 @@ if (args.Length > 0 && args[0] == "containerd-hosts")
 }
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddDragonflyConfiguration(args);
-var options = builder.Configuration.Get<PeerDaemonOptions>() ?? new PeerDaemonOptions();
-var problems = options.Validate().ToList();
+var (options, problems, warnings) = ComponentConfiguration.Load<PeerDaemonOptions>(builder, args);
+ComponentConfiguration.ReportWarnings("peer-daemon", warnings);
+problems.AddRange(options.Validate());
 var tls = TlsCredentials.None;
 if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var tlsProblem))
 {
@@ -28,8 +28,7 @@ if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var
 }
 if (problems.Count > 0)
 {
-    Console.Error.WriteLine("peer-daemon: invalid configuration:\n  " + string.Join("\n  ", problems));
-    return 2;
+    return ComponentConfiguration.ReportInvalid("peer-daemon", problems);
 }
 builder.UseDragonflyLogging("peer-daemon");
 builder.Services.AddPeerDaemon(options, tls);

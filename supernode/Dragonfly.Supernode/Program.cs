@@ -10,9 +10,9 @@ using Dragonfly.Transfer.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Configuration.AddDragonflyConfiguration(args);
-var options = builder.Configuration.Get<SupernodeOptions>() ?? new SupernodeOptions();
-var problems = options.Validate().ToList();
+var (options, problems, warnings) = ComponentConfiguration.Load<SupernodeOptions>(builder, args);
+ComponentConfiguration.ReportWarnings("supernode", warnings);
+problems.AddRange(options.Validate());
 var tls = TlsCredentials.None;
 if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var tlsProblem))
 {
@@ -20,8 +20,7 @@ if (problems.Count == 0 && !TlsCredentials.TryLoad(options.Tls, out tls, out var
 }
 if (problems.Count > 0)
 {
-    Console.Error.WriteLine("supernode: invalid configuration:\n  " + string.Join("\n  ", problems));
-    return 2;
+    return ComponentConfiguration.ReportInvalid("supernode", problems);
 }
 builder.UseDragonflyLogging("supernode");
 builder.Services.AddSupernode(options, tls);

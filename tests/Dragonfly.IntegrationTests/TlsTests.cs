@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Authentication;
 using Dragonfly.LocalCluster;
 
 namespace Dragonfly.IntegrationTests;
@@ -94,26 +93,6 @@ public sealed class TlsTests : ClusterFixture
         });
     }
 
-    private static async Task<HttpStatusCode> GetAsync(Uri url, TestCertificateAuthority ca, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate)
-    {
-        var roots = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-        roots.ImportFromPemFile(ca.CaFile);
-        using var handler = new SocketsHttpHandler();
-        handler.SslOptions.EnabledSslProtocols = SslProtocols.None;
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-            return certificate is not null && chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
-        };
-        if (clientCertificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = [clientCertificate];
-        }
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(20) };
-        using var response = await client.GetAsync(url);
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> GetAsync(Uri url, TestCertificateAuthority ca, System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate) =>
+        HttpsProbe.GetStatusAsync(url, ca.CaFile, clientCertificate);
 }

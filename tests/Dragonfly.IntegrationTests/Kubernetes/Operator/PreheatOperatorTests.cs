@@ -193,6 +193,34 @@ public sealed class PreheatOperatorTests : OperatorFixture
         await WaitForGoneAsync<V1Alpha1PreheatTask>("file", "deleted 2 s after it finished (ttlSecondsAfterFinished)");
     }
 
+    [Test]
+    public async Task FilePreheat_ToAMutualTlsSupernode_TheOperatorPresentsItsCertificate_AndServesHealthOverHttps()
+    {
+        const int size = 3 << 20;
+        TestFiles.WriteRandom(Path.Combine(OriginRoot, "weights.bin"), size);
+        using var ca = new TestCertificateAuthority(Path.Combine(WorkDir, "pki"));
+        var (cert, key) = ca.Issue("dragonfly", [.. Enumerable.Range(1, 10).Select(i => System.Net.IPAddress.Parse($"127.0.0.{i}"))]);
+        string[] tls = ["--tls:certFile", cert, "--tls:keyFile", key, "--tls:caFile", ca.CaFile];
+        var cluster = await StartClusterAsync(0, supernodeArgs: [.. tls, "--tls:clientAuth", "true"]);
+        var op = await StartOperatorAsync("operator", ["--supernodeEndpointOverride:0", "https://" + cluster.SupernodeAddress, .. tls]);
+        await CreateAsync(Supernode(change: spec => spec.TlsSecretName = "dragonfly-tls"));
+
+        await CreateAsync(new V1Alpha1PreheatTask
+        {
+            Metadata = new V1ObjectMeta { Name = "tls-file" },
+            Spec = new V1Alpha1PreheatTaskSpec { Type = PreheatType.File, Urls = [cluster.Origin.UrlOf("weights.bin").AbsoluteUri] },
+        });
+
+        var done = await Finished("tls-file", op);
+        Assert.That(done.Status!.Phase, Is.EqualTo(PreheatPhase.Succeeded), done.Status.Message);
+        Assert.That(done.Status.Progress.BytesDone, Is.EqualTo(size));
+        Assert.That(cluster.Origin.Requests, Is.EqualTo(1), "the supernode fetched the file once, on the operator's TLS request");
+        var health = new Uri($"https://127.0.0.1:{op.Port("healthPort")}/healthz");
+        Assert.That(await HttpsProbe.GetStatusAsync(health, ca.CaFile), Is.EqualTo(System.Net.HttpStatusCode.OK), "health over HTTPS, no client certificate needed");
+        Assert.That(async () => await Http.GetAsync($"http://127.0.0.1:{op.Port("healthPort")}/healthz", TestTimeout.Token), Throws.InstanceOf<HttpRequestException>(),
+            "no cleartext on the operator's health port once it has a certificate");
+    }
+
     private Task<V1Alpha1PreheatTask> Finished(string name, LocalCluster.ComponentProcess op) =>
         WaitForAsync<V1Alpha1PreheatTask>(name, t => t.Status?.Phase is PreheatPhase.Succeeded or PreheatPhase.Failed, "the task to finish", op);
 
