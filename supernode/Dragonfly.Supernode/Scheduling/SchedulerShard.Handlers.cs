@@ -78,6 +78,7 @@ internal sealed partial class SchedulerShard
         peer.Outbound?.TryComplete();
         peer.Outbound = e.Outbound;
         peer.MetadataSent = new();
+        peer.LastSent = null;
         if (peer.Phase == PeerPhase.Registered)
         {
             peer.Phase = PeerPhase.Running;

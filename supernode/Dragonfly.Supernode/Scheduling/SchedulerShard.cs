@@ -151,7 +151,15 @@ internal sealed partial class SchedulerShard
                 _seedOffers.TopUp(task, peer);
                 UpdateHunger(task, peer);
             }
-            peer.Outbound.TryWrite(PacketBuilder.Build(task, peer));
+            // A peer is marked dirty whenever something might change its plan (another peer's new piece, a
+            // parent's progress); when nothing did, its packet is the one it already has, and sending it again
+            // would only make the daemon re-plan for nothing.
+            var packet = PacketBuilder.Build(task, peer);
+            if (!packet.Equals(peer.LastSent))
+            {
+                peer.LastSent = packet;
+                peer.Outbound.TryWrite(packet);
+            }
         }
         _dirty.Clear();
     }

@@ -31,6 +31,9 @@ internal sealed class SchedulingPeer(TaskId taskId, string id, HostInfo host, bo
     /// <summary>Piece metadata already sent on the current stream.</summary>
     public Bitfield MetadataSent { get; set; } = new();
 
+    /// <summary>The last packet sent on the current stream: an identical one is not sent again.</summary>
+    public Dragonfly.Protocol.V1.PeerPacket? LastSent { get; set; }
+
     /// <summary>Excluded from being a parent for the rest of the task (sent a corrupt piece).</summary>
     public bool Excluded { get; set; }
 

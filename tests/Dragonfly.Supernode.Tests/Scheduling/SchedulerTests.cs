@@ -52,6 +52,24 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public async Task UnchangedPlan_IsNotSentAgain_AReopenedStreamGetsItAgain()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("p1");
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        h.Report("p1", 0, h.SeedPeerId);
+        var afterFirst = h.Latest("p1");
+
+        h.Report("p1", 0, h.SeedPeerId); // a repeated report marks the peer dirty but changes nothing
+
+        Assert.That(afterFirst, Is.Not.Null);
+        Assert.That(h.Latest("p1"), Is.Null, "the same packet again would only make the daemon re-plan for nothing");
+        await h.ConnectAsync("p1");
+        Assert.That(h.Latest("p1")?.Pieces, Has.Count.EqualTo(4), "a new stream starts from scratch: all metadata, current parents");
+    }
+
+    [Test]
     public async Task SeedOffers_AtMostSlotsPerPeer_RarestFirst()
     {
         var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 4 });
