@@ -80,6 +80,11 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
         {
             return Result(PieceFetchStatus.Timeout, $"no complete piece within {timeout.TotalSeconds:0.#} s", started);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled by neither the caller nor the piece deadline: the handler's own connect timeout.
+            return Result(PieceFetchStatus.Unreachable, e.Message, started);
+        }
         catch (HttpRequestException e)
         {
             return Result(PieceFetchStatus.Unreachable, e.Message, started);

@@ -22,9 +22,10 @@ public static class DfgetCommand
         var reporter = new ProgressReporter(error, !Console.IsErrorRedirected && !args.Json, TimeProvider.System);
         var deadline = DateTime.UtcNow + args.Timeout;
         DownloadProgress? last = null;
+        AsyncServerStreamingCall<DownloadProgress>? call = null;
         try
         {
-            using var call = client.Download(request, new CallOptions(Deadline: deadline, CancellationToken: cancellationToken));
+            call = client.Download(request, new CallOptions(Deadline: deadline, CancellationToken: cancellationToken));
             await foreach (var progress in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 last = progress;
@@ -34,13 +35,19 @@ public static class DfgetCommand
         catch (RpcException e)
         {
             reporter.Finish();
-            return await FailAsync(e, args, error);
+            // Response headers mean the daemon answered: the failure is the download's (often the source's), whatever its words.
+            var daemonAnswered = call is not null && call.ResponseHeadersAsync.IsCompletedSuccessfully;
+            return await FailAsync(e, daemonAnswered, args, error);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             reporter.Finish();
             await error.WriteLineAsync("dfget: interrupted; no output was written");
             return ExitCodes.Interrupted;
+        }
+        finally
+        {
+            call?.Dispose();
         }
         reporter.Finish();
         if (last is not { Done: true })
@@ -52,19 +59,18 @@ public static class DfgetCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<int> FailAsync(RpcException e, DfgetArguments args, TextWriter error)
+    private static async Task<int> FailAsync(RpcException e, bool daemonAnswered, DfgetArguments args, TextWriter error)
     {
+        var daemonUnreachable = e.StatusCode == StatusCode.Unavailable && !daemonAnswered;
         var message = e.StatusCode switch
         {
-            StatusCode.Unavailable when e.Status.Detail.Contains("connect", StringComparison.OrdinalIgnoreCase) || e.Status.Detail.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
+            _ when daemonUnreachable =>
                 $"cannot reach the peer daemon at {args.Daemon.Authority} ({e.Status.Detail}); is it running? Pass --daemon host:port if it listens elsewhere",
             StatusCode.DeadlineExceeded => $"the download did not finish within {args.Timeout}; raise --timeout",
             _ => e.Status.Detail,
         };
         await error.WriteLineAsync($"dfget: {message}");
-        return e.StatusCode == StatusCode.Unavailable && message.StartsWith("cannot reach the peer daemon", StringComparison.Ordinal)
-            ? ExitCodes.DaemonUnreachable
-            : ExitCodes.FromStatus(e.StatusCode);
+        return daemonUnreachable ? ExitCodes.DaemonUnreachable : ExitCodes.FromStatus(e.StatusCode);
     }
 
     private static async Task ReportSuccessAsync(DownloadProgress done, string path, bool json, TextWriter output, TextWriter error)

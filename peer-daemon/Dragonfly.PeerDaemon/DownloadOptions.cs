@@ -12,8 +12,12 @@ public sealed class DownloadOptions
     /// <summary>Memory one download may hold in piece buffers; bounds concurrency for large pieces.</summary>
     public long MaxBufferedBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Time one piece may take before its parent counts as stalled.</summary>
-    public TimeSpan PieceTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Time one piece may take before its parent counts as stalled. Shorter than <see cref="StallTimeout"/>, so a
+    /// parent too slow to deliver is reported, isolated by the scheduler and replaced before the download gives
+    /// up on the swarm: with both at 30 s, one slow parent holding every piece sent all its children to the source.
+    /// </summary>
+    public TimeSpan PieceTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Time to wait for a supernode to accept a registration before going to the source.</summary>
     public TimeSpan RegisterTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -32,6 +36,7 @@ public sealed class DownloadOptions
         if (PieceTimeout <= TimeSpan.Zero) yield return "download:pieceTimeout must be positive (e.g. 00:00:30)";
         if (RegisterTimeout <= TimeSpan.Zero) yield return "download:registerTimeout must be positive";
         if (StallTimeout <= TimeSpan.Zero) yield return "download:stallTimeout must be positive";
+        if (PieceTimeout >= StallTimeout) yield return $"download:pieceTimeout ({PieceTimeout}) must be shorter than download:stallTimeout ({StallTimeout}), so a stalled parent is replaced before the download gives up on the swarm";
         if (ParentFailureLimit < 1) yield return "download:parentFailureLimit must be at least 1";
     }
 }

@@ -37,6 +37,7 @@ public static class SupernodeServiceCollectionExtensions
             SourceRequests.CreateClient(tls.ForSources()),
             sp.GetRequiredService<SeedRateLimits>(),
             sp.GetRequiredService<SupernodeMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<CdnSeed>>()));
         services.AddSingleton<ISeed>(sp => sp.GetRequiredService<CdnSeed>());
         services.AddSingleton<HostHealth>();

@@ -44,13 +44,15 @@ public abstract class ClusterFixture
 
     protected async Task<LocalCluster.LocalCluster> StartClusterAsync(int peers, IReadOnlyList<string>? peerArgs = null, IReadOnlyList<string>? supernodeArgs = null,
         long originRateLimit = 0, bool startSupernode = true, string? supernodeAddress = null, int supernodes = 1,
-        System.Security.Cryptography.X509Certificates.X509Certificate2? originCertificate = null) =>
+        System.Security.Cryptography.X509Certificates.X509Certificate2? originCertificate = null,
+        IReadOnlyDictionary<int, IReadOnlyList<string>>? peerArgsByIndex = null) =>
         Own(await LocalCluster.LocalCluster.StartAsync(new LocalClusterOptions
         {
             WorkDir = WorkDir,
             OriginRoot = OriginRoot,
             Peers = peers,
             PeerArgs = peerArgs ?? [],
+            PeerArgsByIndex = peerArgsByIndex ?? new Dictionary<int, IReadOnlyList<string>>(),
             SupernodeArgs = supernodeArgs ?? [],
             OriginRateLimit = originRateLimit,
             StartSupernode = startSupernode,

@@ -74,7 +74,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var batch = _options.PeerStartConcurrency > 0 ? _options.PeerStartConcurrency : Math.Max(1, _options.Peers);
         for (var first = 0; first < _options.Peers; first += batch)
         {
-            var starting = Enumerable.Range(first, Math.Min(batch, _options.Peers - first)).Select(i => StartPeerAsync(i, _options.PeerArgs, cancellationToken)).ToList();
+            var starting = Enumerable.Range(first, Math.Min(batch, _options.Peers - first)).Select(i => StartPeerAsync(i, [.. _options.PeerArgs, .. _options.PeerArgsByIndex.GetValueOrDefault(i, [])], cancellationToken)).ToList();
             try
             {
                 await Task.WhenAll(starting);

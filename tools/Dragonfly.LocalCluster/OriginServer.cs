@@ -15,7 +15,8 @@ namespace Dragonfly.LocalCluster;
 
 /// <summary>
 /// A plain HTTP file server standing in for any source: files from one directory, single Range requests,
-/// an optional upload cap, and exact counts of what it served (the figure "source egress" comes from).
+/// an optional upload cap, intermittent faults on demand, and exact counts of what it served (the figure
+/// "source egress" comes from).
 /// </summary>
 public sealed class OriginServer : IAsyncDisposable
 {
@@ -23,6 +24,7 @@ public sealed class OriginServer : IAsyncDisposable
     private readonly string _root;
     private long _bytesServed;
     private int _requests;
+    private int _faultsInjected;
 
     private OriginServer(WebApplication app, string root, ByteRateLimiter limiter)
     {
@@ -42,6 +44,15 @@ public sealed class OriginServer : IAsyncDisposable
 
     /// <summary>When set, answers every GET with this status instead of content.</summary>
     public int? ForcedStatus { get; set; }
+
+    /// <summary>The fault injected into every <see cref="FaultEvery"/>-th GET request (the 1st, the k+1-th, ...).</summary>
+    public OriginFault Fault { get; set; }
+
+    /// <summary>Which GET requests get <see cref="Fault"/>: 1 is every one, 3 is the 1st, 4th, 7th, ...</summary>
+    public int FaultEvery { get; set; } = 1;
+
+    /// <summary>GET requests that got <see cref="Fault"/>.</summary>
+    public int FaultsInjected => Volatile.Read(ref _faultsInjected);
 
     /// <summary>When set, only requests carrying exactly this Authorization header get content; others get 401.</summary>
     public string? RequiredAuthorization { get; set; }
@@ -77,9 +88,20 @@ public sealed class OriginServer : IAsyncDisposable
     private async Task ServeAsync(HttpContext context, string path)
     {
         var isGet = HttpMethods.IsGet(context.Request.Method);
+        var fault = OriginFault.None;
         if (isGet)
         {
-            Interlocked.Increment(ref _requests);
+            var number = Interlocked.Increment(ref _requests);
+            if (Fault != OriginFault.None && (number - 1) % Math.Max(1, FaultEvery) == 0)
+            {
+                fault = Fault;
+                Interlocked.Increment(ref _faultsInjected);
+            }
+        }
+        if (fault == OriginFault.ServiceUnavailable)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
         }
         if (ForcedStatus is { } forced)
         {
@@ -100,14 +122,14 @@ public sealed class OriginServer : IAsyncDisposable
         }
         var length = new FileInfo(file).Length;
         long first = 0, last = length - 1;
-        if (ByteRange.TryParse(context.Request.Headers.Range.ToString(), out var range))
+        if (TryParseRange(context.Request.Headers.Range.ToString(), length, out var range))
         {
-            if (range.Value.First >= length)
+            if (range.First >= length)
             {
                 context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
                 return;
             }
-            (first, last) = (range.Value.First, Math.Min(range.Value.Last, length - 1));
+            (first, last) = (range.First, Math.Min(range.Last, length - 1));
             context.Response.StatusCode = StatusCodes.Status206PartialContent;
             context.Response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {first}-{last}/{length}");
         }
@@ -127,9 +149,19 @@ public sealed class OriginServer : IAsyncDisposable
         try
         {
             var remaining = last - first + 1;
+            // A reset mid-body: the client has the headers (with the full length) and half the bytes.
+            var resetAfter = fault == OriginFault.ResetMidBody ? remaining / 2 : long.MaxValue;
+            var sent = 0L;
             while (remaining > 0)
             {
-                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), context.RequestAborted);
+                if (sent >= resetAfter)
+                {
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    context.Abort();
+                    return;
+                }
+                var want = (int)Math.Min(buffer.Length, Math.Min(remaining, resetAfter - sent));
+                var read = await stream.ReadAsync(buffer.AsMemory(0, want), context.RequestAborted);
                 if (read == 0)
                 {
                     break;
@@ -138,12 +170,32 @@ public sealed class OriginServer : IAsyncDisposable
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 Interlocked.Add(ref _bytesServed, read);
                 remaining -= read;
+                sent += read;
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>One range, closed (<c>bytes=10-19</c>), open (<c>bytes=10-</c>) or a suffix (<c>bytes=-10</c>), as HTTP servers take them.</summary>
+    private static bool TryParseRange(string header, long length, out ByteRange range)
+    {
+        range = default;
+        if (!System.Net.Http.Headers.RangeHeaderValue.TryParse(header, out var parsed) || parsed.Unit != "bytes" || parsed.Ranges.Count != 1)
+        {
+            return false;
+        }
+        var item = parsed.Ranges.First();
+        range = item switch
+        {
+            { From: { } from, To: { } to } => new ByteRange(from, to),
+            { From: { } from } => new ByteRange(from, long.MaxValue),
+            { To: { } suffix } => new ByteRange(Math.Max(0, length - suffix), long.MaxValue),
+            _ => default,
+        };
+        return item.From is not null || item.To is not null;
     }
 
     public async ValueTask DisposeAsync()

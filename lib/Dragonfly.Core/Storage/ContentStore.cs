@@ -37,7 +37,7 @@ public sealed partial class ContentStore
     /// <summary>Raised after completed content was evicted (outside any lock).</summary>
     public event Action<TaskId, EvictionReason>? Evicted;
 
-    /// <summary>Bytes held: completed content plus the allocated size of content being written.</summary>
+    /// <summary>Bytes held: completed content plus the allocated (or, of unknown length, reserved) size of content being written.</summary>
     public long UsedBytes
     {
         get { lock (_gate) { return UsedBytesLocked(); } }
@@ -187,9 +187,9 @@ public sealed partial class ContentStore
         }
         foreach (var content in _open.Values)
         {
-            if (!content.IsComplete && content.ContentLength > 0)
+            if (!content.IsComplete)
             {
-                used += content.ContentLength;
+                used += content.ReservedBytes;
             }
         }
         return used;

@@ -18,6 +18,7 @@ public sealed class StoredContent : IDisposable
     private SafeFileHandle? _handle;
     private int _users;
     private bool _evicted;
+    private long _reserved;
 
     internal StoredContent(TaskId id, string folder, ContentStore store)
     {
@@ -52,6 +53,7 @@ public sealed class StoredContent : IDisposable
     /// </summary>
     public void SetLayout(long contentLength, int pieceSize)
     {
+        var lengthBecameKnown = false;
         lock (_gate)
         {
             if (ContentLength == contentLength && PieceSize == pieceSize && _handle is not null)
@@ -60,13 +62,26 @@ public sealed class StoredContent : IDisposable
             }
             if (!IsComplete && _handle is not null && ContentLength < 0 && PieceSize == pieceSize)
             {
-                ContentLength = contentLength; // the length became known after pieces of unknown-length content arrived
-                return;
+                lengthBecameKnown = true; // after pieces of unknown-length content arrived
             }
-            if (IsComplete || _handle is not null)
+            else if (IsComplete || _handle is not null)
             {
                 throw new InvalidOperationException($"layout of task {Id} is already fixed");
             }
+        }
+        if (lengthBecameKnown)
+        {
+            // What the growing content reserved is counted already; the rest must fit too.
+            var rest = contentLength - Interlocked.Read(ref _reserved);
+            if (rest > 0)
+            {
+                _store.EnsureFreeSpace(rest);
+            }
+            lock (_gate)
+            {
+                ContentLength = contentLength;
+            }
+            return;
         }
         // Outside this content's lock: making room may evict (and lock) other content.
         _store.EnsureFreeSpace(contentLength);
@@ -103,8 +118,42 @@ public sealed class StoredContent : IDisposable
     }
 
     /// <summary>Writes bytes at an offset without marking anything held (the seed writes a piece in chunks).</summary>
-    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        RandomAccess.WriteAsync(WritableHandle(), data, offset, cancellationToken);
+    /// <exception cref="InsufficientStorageException">Content of unknown length grew past what the cache may hold.</exception>
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ReserveUpTo(offset + data.Length);
+        return RandomAccess.WriteAsync(WritableHandle(), data, offset, cancellationToken);
+    }
+
+    /// <summary>
+    /// Bytes counted against the cache while incomplete: the pre-allocated length, or for content of unknown
+    /// length what it has reserved as it grew.
+    /// </summary>
+    internal long ReservedBytes => ContentLength >= 0 ? ContentLength : Interlocked.Read(ref _reserved);
+
+    /// <summary>
+    /// Content of unknown length has no pre-allocation to check the quota and disk against up front, so it
+    /// reserves room as it grows, a whole piece at a time; without this it would pass the quota unnoticed.
+    /// </summary>
+    private void ReserveUpTo(long end)
+    {
+        long reserved, target;
+        lock (_gate)
+        {
+            reserved = _reserved;
+            if (ContentLength >= 0 || end <= reserved)
+            {
+                return;
+            }
+            target = (end + PieceSize - 1) / PieceSize * PieceSize;
+        }
+        // Outside this content's lock: making room may evict (and lock) other content.
+        _store.EnsureFreeSpace(target - reserved);
+        lock (_gate)
+        {
+            _reserved = Math.Max(_reserved, target);
+        }
+    }
 
     /// <summary>Writes a whole, already verified piece and marks it held.</summary>
     public async ValueTask WritePieceAsync(Piece piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

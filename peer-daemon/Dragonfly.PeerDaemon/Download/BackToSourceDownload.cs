@@ -49,13 +49,14 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
 
     private async Task<DownloadOutcome> FetchAsync(StoredContent content, CancellationToken cancellationToken)
     {
-        using var request = SourceRequests.Create(spec.Key, spec.Headers);
-        using var response = await env.SourceClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var fetch = await SourceFetch.OpenAsync(env.SourceClient, spec.Key, spec.Headers, SourceRetryPolicy.Default, env.Time,
+            reason => LogRetrying(spec.Key.Url, reason), cancellationToken);
+        var response = fetch.Response;
         var expected = SourceRequests.ExpectedStatus(spec.Key);
         if (response.StatusCode != expected)
         {
             return DownloadOutcome.Failure(DownloadError.FromSourceStatus(
-                (int)response.StatusCode, $"source answered {(int)response.StatusCode} {response.ReasonPhrase} for {spec.Key.Url}"));
+                (int)response.StatusCode, $"source answered {(int)response.StatusCode} {response.ReasonPhrase} for {spec.Key.Url}{SourceFetch.Tries(fetch.Attempts)}"));
         }
         var length = response.Content.Headers.ContentLength ?? -1;
         var pieceSize = PieceSizePolicy.Default.PieceSizeFor(length);
@@ -65,8 +66,7 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
             task.SetContentLength(length);
         }
         using var cutter = new PieceCutter(content, pieceSize);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var digest = await cutter.CopyAsync(body, [env.Limits.BackToSource, taskLimiter], piece =>
+        var digest = await cutter.CopyAsync(fetch.Body, [env.Limits.BackToSource, taskLimiter], piece =>
         {
             task.AddCompleted(piece.Size);
             task.Traffic.AddSource(piece.Size);
@@ -84,6 +84,9 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         task.Pulse();
         return DownloadOutcome.Success(content);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching {Url} from the source: {Reason}")]
+    private partial void LogRetrying(string url, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Going to the source for {Url}: {Reason}")]
     private partial void LogFallingBack(string reason, string url);

@@ -312,7 +312,7 @@ internal sealed partial class P2PDownload
     {
         var (piece, parent, result, writeError) = done;
         var ok = result.IsOk && writeError is null;
-        _dispatcher.Finished(piece, parent, ok, result.Status == PieceFetchStatus.DigestMismatch, result.Elapsed);
+        _dispatcher.Finished(piece, parent, ok, result.Status == PieceFetchStatus.DigestMismatch, result.Elapsed, timedOut: result.Status == PieceFetchStatus.Timeout);
         if (writeError is not null)
         {
             return SessionEnd.Done(P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.InsufficientStorage, $"writing piece {piece.Number} to {_env.Store.RootDirectory} failed: {writeError.Message}")));
@@ -371,7 +371,18 @@ internal sealed partial class P2PDownload
         var buffer = ArrayPool<byte>.Shared.Rent(piece.Size);
         try
         {
-            var result = await _env.Fetcher.FetchAsync(parent.BaseAddress, _task.TaskId, piece, buffer, _limiters, _env.Options.PieceTimeout, cancellationToken);
+            PieceFetchResult result;
+            try
+            {
+                result = await _env.Fetcher.FetchAsync(parent.BaseAddress, _task.TaskId, piece, buffer, _limiters, _env.Options.PieceTimeout, cancellationToken);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The loop must hear of every piece it started: a fetch that ended without an event would keep
+                // its piece "in flight" until the stall timeout sent the whole download to the source.
+                LogFetchFault(e, piece.Number, parent.Id);
+                result = new PieceFetchResult(PieceFetchStatus.Unreachable, $"{e.GetType().Name}: {e.Message}", TimeSpan.Zero);
+            }
             Exception? writeError = null;
             if (result.IsOk)
             {
@@ -495,6 +506,9 @@ internal sealed partial class P2PDownload
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Piece {Piece} from parent {ParentId} failed: {Status} {Detail}")]
     private partial void LogPieceFailed(int piece, string parentId, PieceFetchStatus status, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fetching piece {Piece} from parent {ParentId} failed unexpectedly")]
+    private partial void LogFetchFault(Exception exception, int piece, string parentId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed, but the supernode did not take the result: {Detail}")]
     private partial void LogResultNotDelivered(string detail);

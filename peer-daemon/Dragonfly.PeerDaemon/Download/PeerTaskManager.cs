@@ -64,6 +64,11 @@ public sealed partial class PeerTaskManager(DownloadEnvironment env, SupernodeSe
             }
             if (outcome.Error is { } error)
             {
+                // Nothing of a failed download stays behind: partial content would hold quota and disk until a restart.
+                if (peerTask.Content is { IsComplete: false } partial)
+                {
+                    partial.Discard();
+                }
                 LogFailed(error.Kind, error.Message);
                 env.Metrics.DownloadFailed(error.Kind.ToString());
             }

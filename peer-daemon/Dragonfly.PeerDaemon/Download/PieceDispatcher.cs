@@ -135,8 +135,12 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
         parent.InFlight++;
     }
 
-    /// <summary>Records the end of a fetch. A corrupt piece blocks its parent for the rest of this download.</summary>
-    public void Finished(Piece piece, ParentState parent, bool succeeded, bool corrupt, TimeSpan elapsed = default)
+    /// <summary>
+    /// Records the end of a fetch. A corrupt piece blocks its parent for the rest of this download, and so does a
+    /// piece a peer parent did not deliver within the piece timeout: it is that slow for the pieces in flight from
+    /// it too, and each further piece asked of it would cost another whole timeout.
+    /// </summary>
+    public void Finished(Piece piece, ParentState parent, bool succeeded, bool corrupt, TimeSpan elapsed = default, bool timedOut = false)
     {
         _inFlight.Remove(piece.Number);
         parent.InFlight--;
@@ -156,7 +160,7 @@ internal sealed class PieceDispatcher(int maxPiecesPerParent, int parentFailureL
             _failedPairs.Add((piece.Number, parent.Id));
         }
         parent.Failures++;
-        if (corrupt || (!parent.IsSeed && parent.Failures >= parentFailureLimit))
+        if (corrupt || (!parent.IsSeed && (timedOut || parent.Failures >= parentFailureLimit)))
         {
             parent.Blocked = true;
         }

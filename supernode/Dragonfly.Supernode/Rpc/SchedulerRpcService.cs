@@ -54,23 +54,22 @@ public sealed class SchedulerRpcService(Scheduler scheduler, SupernodeMetrics me
             throw new RpcException(new Status(StatusCode.FailedPrecondition, refused));
         }
         var sending = SendPacketsAsync(outbound.Reader, packets, cancellationToken);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receiving = ReceiveReportsAsync(taskId, start.PeerId, reports, stopReading.Token);
         try
         {
-            while (await reports.MoveNext(cancellationToken))
+            // The scheduler ends a peer's stream by completing its outbound channel (the task is attempted anew,
+            // its content was evicted, the peer was removed). The call must end then too: a peer with nothing
+            // left to report would otherwise wait on a stream nobody writes to until its stall timeout.
+            if (await Task.WhenAny(receiving, sending) == sending)
             {
-                var report = reports.Current;
-                switch (report.KindCase)
-                {
-                    case PieceReport.KindOneofCase.Piece:
-                        scheduler.ReportPiece(taskId, start.PeerId, report.Piece);
-                        break;
-                    case PieceReport.KindOneofCase.Result:
-                        scheduler.ReportResult(taskId, start.PeerId, report.Result);
-                        break;
-                    default:
-                        throw SchedulerRequestValidator.Invalid($"unexpected {report.KindCase} after `start` on SyncPieces");
-                }
+                await stopReading.CancelAsync();
             }
+            await receiving;
+        }
+        catch (OperationCanceledException) when (stopReading.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Stopped reading because the scheduler closed the stream.
         }
         finally
         {
@@ -78,6 +77,25 @@ public sealed class SchedulerRpcService(Scheduler scheduler, SupernodeMetrics me
             outbound.Writer.TryComplete();
         }
         await sending;
+    }
+
+    private async Task ReceiveReportsAsync(TaskId taskId, string peerId, IAsyncStreamReader<PieceReport> reports, CancellationToken cancellationToken)
+    {
+        while (await reports.MoveNext(cancellationToken))
+        {
+            var report = reports.Current;
+            switch (report.KindCase)
+            {
+                case PieceReport.KindOneofCase.Piece:
+                    scheduler.ReportPiece(taskId, peerId, report.Piece);
+                    break;
+                case PieceReport.KindOneofCase.Result:
+                    scheduler.ReportResult(taskId, peerId, report.Result);
+                    break;
+                default:
+                    throw SchedulerRequestValidator.Invalid($"unexpected {report.KindCase} after `start` on SyncPieces");
+            }
+        }
     }
 
     /// <summary>Writes packets as they come; several queued packets go out as one (their piece lists joined).</summary>

@@ -16,9 +16,12 @@ internal sealed partial class SchedulerShard
         }
         if (existing is not null)
         {
-            // A failed attempt is retried by the next registration; peers of the old attempt were told it failed.
+            // A failed attempt is retried by the next registration. Peers of the old attempt are told it failed
+            // here, as their last packet: the failure's own packet may still be waiting for the next flush, which
+            // no longer finds them in the task.
             foreach (var peer in existing.Peers.Values)
             {
+                peer.Outbound?.TryWrite(PacketBuilder.Build(existing, peer));
                 peer.Outbound?.TryComplete();
             }
         }
@@ -148,7 +151,13 @@ internal sealed partial class SchedulerShard
             task.AddSeedInFlight(r.Number, -1);
         }
         MarkDirty(peer);
-        if (parent is null || parent.IsSeed)
+        if (parent is null)
+        {
+            // Expected when a parent dies: its children report the pieces in flight from it after it was removed.
+            LogGoneParentPieceFailed(task.Id, peer.Id, r.ParentId, r.Number, r.Failure);
+            return;
+        }
+        if (parent.IsSeed)
         {
             LogSeedPieceFailed(task.Id, peer.Id, r.Number, r.Failure, r.Detail);
             return;
@@ -382,6 +391,9 @@ internal sealed partial class SchedulerShard
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: peer {PeerId} failed piece {Piece} from the seed: {Failure} {Detail}")]
     private partial void LogSeedPieceFailed(TaskId taskId, string peerId, int piece, PieceFailure failure, string detail);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId}: peer {PeerId} failed piece {Piece} from parent {ParentId}, which has left the task: {Failure}")]
+    private partial void LogGoneParentPieceFailed(TaskId taskId, string peerId, string parentId, int piece, PieceFailure failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: peer {PeerId} failed piece {Piece} from parent {ParentId}: {Failure} {Detail}")]
     private partial void LogParentFailed(TaskId taskId, string peerId, string parentId, int piece, PieceFailure failure, string detail);

@@ -21,6 +21,7 @@ public sealed partial class CdnSeed(
     HttpClient sourceClient,
     SeedRateLimits limits,
     SupernodeMetrics metrics,
+    TimeProvider time,
     ILogger<CdnSeed> logger) : ISeed, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<TaskId, Task> _running = new();
@@ -66,14 +67,16 @@ public sealed partial class CdnSeed(
         {
             store.Delete(taskId);
             content = store.GetOrCreate(taskId);
-            using var request = SourceRequests.Create(key, headers);
-            using var response = await sourceClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            // A flaky source costs a few retries here, not a failed task that sends every peer to the source.
+            using var fetch = await SourceFetch.OpenAsync(sourceClient, key, headers, SourceRetryPolicy.Default, time,
+                reason => LogRetrying(key.Url, reason), cancellationToken);
+            var response = fetch.Response;
             var expected = SourceRequests.ExpectedStatus(key);
             if (response.StatusCode != expected)
             {
                 var why = response.IsSuccessStatusCode
                     ? $"source answered {(int)response.StatusCode} to a range request for {key.Url}; it must answer 206"
-                    : $"source answered {(int)response.StatusCode} {response.ReasonPhrase} for {key.Url}";
+                    : $"source answered {(int)response.StatusCode} {response.ReasonPhrase} for {key.Url}{SourceFetch.Tries(fetch.Attempts)}";
                 Fail(observer, taskId, content, (int)response.StatusCode, why);
                 return;
             }
@@ -87,8 +90,7 @@ public sealed partial class CdnSeed(
             observer.LayoutKnown(taskId, length, pieceSize);
             LogFetching(key.Url, length);
             using var cutter = new PieceCutter(content, pieceSize);
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var digest = await cutter.CopyAsync(body, [limits.BackToSource], piece => observer.PieceStored(taskId, piece), cancellationToken);
+            var digest = await cutter.CopyAsync(fetch.Body, [limits.BackToSource], piece => observer.PieceStored(taskId, piece), cancellationToken);
             if (length >= 0 && cutter.Written != length)
             {
                 Fail(observer, taskId, content, 0, $"source closed the connection after {cutter.Written} of {length} bytes");
@@ -143,6 +145,9 @@ public sealed partial class CdnSeed(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seed fetch failed (source status {SourceStatus}): {Error}")]
     private partial void LogFailed(int sourceStatus, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Seed fetch of {Url}: {Reason}")]
+    private partial void LogRetrying(string url, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Seed fetch of {Url} threw")]
     private partial void LogFetchError(Exception exception, string url);

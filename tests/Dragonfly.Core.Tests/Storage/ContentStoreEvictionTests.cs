@@ -115,6 +115,41 @@ public sealed class ContentStoreEvictionTests
     }
 
     [Test]
+    public async Task ContentOfUnknownLength_GrowingPastTheQuota_IsRefusedAtThePieceThatDoesNotFit()
+    {
+        var store = NewStore(quota: 64 * MiB);
+        var content = store.GetOrCreate(Id("stream"));
+        content.UsePieceSize((int)(4 * MiB));
+        var piece = new byte[4 * MiB];
+        var offset = 0L;
+
+        async Task WriteNextPieceAsync()
+        {
+            await content.WriteAsync(offset, piece, CancellationToken.None);
+            offset += piece.Length;
+        }
+
+        for (var i = 0; i < 16; i++)
+        {
+            await WriteNextPieceAsync();
+        }
+        Assert.That(store.UsedBytes, Is.EqualTo(64 * MiB), "what the growing content reserved counts against the quota");
+        Assert.That(WriteNextPieceAsync, Throws.TypeOf<InsufficientStorageException>().With.Message.Contains("cache quota of 64.0 MiB is full"));
+    }
+
+    [Test]
+    public async Task ContentOfUnknownLength_WhoseLengthBecomesKnown_MustFitWhole()
+    {
+        var store = NewStore(quota: 64 * MiB);
+        var content = store.GetOrCreate(Id("stream"));
+        content.UsePieceSize((int)(4 * MiB));
+        await content.WriteAsync(0, new byte[4 * MiB], CancellationToken.None);
+
+        Assert.That(() => content.SetLayout(80 * MiB, (int)(4 * MiB)), Throws.TypeOf<InsufficientStorageException>());
+        Assert.That(store.UsedBytes, Is.EqualTo(4 * MiB));
+    }
+
+    [Test]
     public async Task Sweep_EvictsContentUnusedPastTheTtl_KeepsRecentAndLeasedContent()
     {
         var store = NewStore(ttl: TimeSpan.FromHours(1));

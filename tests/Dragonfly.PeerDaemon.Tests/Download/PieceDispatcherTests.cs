@@ -84,6 +84,32 @@ public sealed class PieceDispatcherTests
     }
 
     [Test]
+    public void Finished_PeerParentTimedOut_NotAskedForOtherPiecesEither()
+    {
+        var d = WithPieces(NewDispatcher(), 3);
+        d.UpdateParents([Parent("slow", false, 0, 1, 2)]);
+        var next = d.Next()!.Value;
+        d.Started(next.Piece, next.Parent);
+
+        d.Finished(next.Piece, next.Parent, succeeded: false, corrupt: false, TimeSpan.FromSeconds(10), timedOut: true);
+
+        Assert.That(d.Next(), Is.Null, "a parent that took the whole piece timeout is not given another piece");
+    }
+
+    [Test]
+    public void Finished_SeedTimedOut_AskedAgain()
+    {
+        var d = WithPieces(NewDispatcher(), 1);
+        d.UpdateParents([Parent("seed", true, 0)]);
+        var next = d.Next()!.Value;
+        d.Started(next.Piece, next.Parent);
+
+        d.Finished(next.Piece, next.Parent, succeeded: false, corrupt: false, TimeSpan.FromSeconds(10), timedOut: true);
+
+        Assert.That(d.Next()?.Parent.Id, Is.EqualTo("seed"), "the seed is the source of last resort");
+    }
+
+    [Test]
     public void Finished_FailedPiece_RetriedFromAnotherParent()
     {
         var d = WithPieces(NewDispatcher(), 1);

@@ -226,6 +226,30 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public async Task SeedFailedAndNextRegistrationInOneBatch_OldPeersStillToldOfTheFailure_AndTheirStreamEnds()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("p1");
+        h.Latest("p1");
+        h.Seed.Fail(SchedulerHarness.Task(), 503, "source answered 503");
+
+        await h.RegisterAsync("p2"); // applied in the same batch as the failure: a new attempt starts
+
+        var packets = new List<PeerPacket>();
+        while (h.Streams["p1"].Reader.TryRead(out var packet))
+        {
+            packets.Add(packet);
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(packets.LastOrDefault()?.TaskState, Is.EqualTo(TaskState.Failed), "p1 was never told its attempt failed");
+            Assert.That(packets.LastOrDefault()?.SourceStatusCode, Is.EqualTo(503));
+            Assert.That(h.Streams["p1"].Reader.Completion.IsCompleted, Is.True, "p1's stream stays open on a task that no longer has it");
+            Assert.That(h.Seed.FetchesStarted, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task OpenStream_UnregisteredPeer_Refused()
     {
         var h = new SchedulerHarness();
