@@ -56,7 +56,9 @@ public static class DfgetCommand
     {
         var message = e.StatusCode switch
         {
-            StatusCode.Unavailable when e.Status.Detail.Contains("connect", StringComparison.OrdinalIgnoreCase) || e.Status.Detail.Contains("refused", StringComparison.OrdinalIgnoreCase) =>
+            // Only the gRPC client's own wording for a connection it could not make: the daemon itself answers
+            // UNAVAILABLE when a source refuses connections, and that must not read as "the daemon is down".
+            StatusCode.Unavailable when e.Status.Detail.StartsWith("Error connecting to the server", StringComparison.Ordinal) =>
                 $"cannot reach the peer daemon at {args.Daemon.Authority} ({e.Status.Detail}); is it running? Pass --daemon host:port if it listens elsewhere",
             StatusCode.DeadlineExceeded => $"the download did not finish within {args.Timeout}; raise --timeout",
             _ => e.Status.Detail,
