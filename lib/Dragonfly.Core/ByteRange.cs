@@ -26,7 +26,8 @@ public readonly record struct ByteRange(long First, long Last)
         }
         if (!long.TryParse(spec[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
             || !long.TryParse(spec[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
-            || last < first)
+            || last < first
+            || last - first == long.MaxValue) // its Length would not fit in a long
         {
             return false;
         }

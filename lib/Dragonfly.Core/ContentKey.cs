@@ -39,7 +39,7 @@ public sealed record ContentKey(string Url, string? Digest = null, string? Tag =
     /// <summary>Checks that the key can name a download; returns the problem in words, or null.</summary>
     public string? Validate()
     {
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!HttpUrl.TryParse(Url, out _))
         {
             return $"url '{Url}' is not an absolute http or https URL";
         }

@@ -87,6 +87,11 @@ public sealed class Metadata : IEnumerable<Metadata.Entry>
 
     private static bool IsBase64(string value)
     {
+        // Convert skips whitespace, which would then go on the wire inside a header value: only the alphabet counts.
+        if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '='))
+        {
+            return false;
+        }
         var padded = value.Length % 4 == 0 ? value : value.PadRight(value.Length + (4 - (value.Length % 4)), '=');
         var buffer = new byte[padded.Length];
         return Convert.TryFromBase64String(padded, buffer, out _);

@@ -27,13 +27,14 @@ public sealed class DockerConfigCredentials
         {
             document = JsonDocument.Parse(json);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: text that is not valid UTF-16 (a lone surrogate) cannot be JSON either.
             throw new FormatException($"the docker config is not JSON: {e.Message}", e);
         }
         using (document)
         {
-            if (!document.RootElement.TryGetProperty("auths", out var auths) || auths.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("auths", out var auths) || auths.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException("the docker config has no \"auths\" object");
             }
@@ -60,7 +61,7 @@ public sealed class DockerConfigCredentials
         {
             throw new FormatException($"the docker config entry for '{entry.Name}' is not an object");
         }
-        if (value.TryGetProperty("auth", out var auth) && auth.GetString() is { Length: > 0 } encoded)
+        if (value.TryGetProperty("auth", out var auth) && Text(auth, entry.Name, "auth") is { Length: > 0 } encoded)
         {
             string decoded;
             try
@@ -79,15 +80,22 @@ public sealed class DockerConfigCredentials
         }
         if (value.TryGetProperty("username", out var user) && value.TryGetProperty("password", out var password))
         {
-            return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user.GetString()}:{password.GetString()}"));
+            return Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Text(user, entry.Name, "username")}:{Text(password, entry.Name, "password")}"));
         }
         return null;
     }
 
+    private static string? Text(JsonElement value, string entry, string field) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Null => null,
+        _ => throw new FormatException($"the docker config entry for '{entry}' has a \"{field}\" that is not a string"),
+    };
+
     private static string NormalizeHost(string key)
     {
         var host = key;
-        if (Uri.TryCreate(key, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        if (Core.HttpUrl.TryParse(key, out var uri))
         {
             host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
         }

@@ -66,6 +66,12 @@ public sealed record ImageReference(string Registry, string Repository, string? 
                 rest = rest[(firstSlash + 1)..];
             }
         }
+        if (!RegistryHost.IsValid(registry))
+        {
+            // It becomes the authority of the registry's URL: anything but host[:port] would point elsewhere or not parse.
+            error = $"'{text}': registry '{registry}' is not a host or host:port";
+            return false;
+        }
         if (registry is "index.docker.io" or "registry-1.docker.io")
         {
             registry = DockerHub;

@@ -12,8 +12,6 @@ namespace Dragonfly.Oci;
 /// </summary>
 public sealed class RegistryClient(HttpClient http, BearerTokenSource tokens)
 {
-    private const long MaxManifestBytes = 4 * 1024 * 1024;
-
     /// <param name="registryBase">e.g. <c>https://registry.example.com</c>.</param>
     /// <param name="basicAuthorization">An <c>Authorization: Basic ...</c> value, or null for anonymous access.</param>
     public async Task<FetchedManifest> GetManifestAsync(Uri registryBase, string repository, string reference, string? basicAuthorization, CancellationToken cancellationToken)
@@ -46,16 +44,15 @@ public sealed class RegistryClient(HttpClient http, BearerTokenSource tokens)
             {
                 throw new RegistryException(RegistryErrorKind.Invalid, $"{url} answered {status} {response.ReasonPhrase}");
             }
-            if (response.Content.Headers.ContentLength > MaxManifestBytes)
-            {
-                throw new RegistryException(RegistryErrorKind.Invalid, $"{url} sent a manifest of {response.Content.Headers.ContentLength} bytes; at most {MaxManifestBytes} are accepted");
-            }
-            var content = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            // Bounded even when the registry sends no length: a broken or hostile registry cannot exhaust our memory.
+            var content = await ManifestBody.ReadAsync(response.Content, cancellationToken)
+                ?? throw new RegistryException(RegistryErrorKind.Invalid, $"{url} sent a manifest larger than {ManifestBody.MaxBytes} bytes, the most accepted");
             var mediaType = response.Content.Headers.ContentType?.MediaType ?? string.Empty;
-            var digest = Digest.Compute(content);
-            if (Digest.TryParse(reference, out var expected, out _) && expected != digest)
+            var labelled = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.FirstOrDefault() : null;
+            var asked = Digest.TryParse(reference, out var expected, out _) ? expected : null;
+            if (ManifestBody.Verify(content, asked, labelled, out var digest) is { } problem)
             {
-                throw new RegistryException(RegistryErrorKind.Invalid, $"{url} sent content with digest {digest}, not the {expected} asked for");
+                throw new RegistryException(RegistryErrorKind.Invalid, $"{url}: {problem}");
             }
             return new FetchedManifest(mediaType, digest, content, authorization);
         }

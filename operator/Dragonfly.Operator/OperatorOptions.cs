@@ -56,7 +56,7 @@ public sealed class OperatorOptions
         if (PreheatMaxAttempts < 1) problems.Add($"preheatMaxAttempts {PreheatMaxAttempts} must be at least 1");
         foreach (var endpoint in SupernodeEndpointOverride)
         {
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (!Core.HttpUrl.TryParse(endpoint, out _))
             {
                 problems.Add($"supernodeEndpointOverride '{endpoint}' is not an http(s)://host:port URL");
             }

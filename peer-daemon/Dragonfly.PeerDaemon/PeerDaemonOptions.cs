@@ -98,7 +98,7 @@ public sealed class PeerDaemonOptions
         foreach (var address in Supernodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var text = address.Contains("://", StringComparison.Ordinal) ? address : "http://" + address;
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Port <= 0)
+            if (!HttpUrl.TryParse(text, out var uri) || uri.Port <= 0)
             {
                 problems.Add($"supernodes entry '{address}' is not host:port");
             }

@@ -31,6 +31,12 @@ public sealed class DockerConfigCredentialsTests
     [TestCase("{\"auths\": {\"r\": {\"auth\": \"***\"}}}", "not base64")]
     [TestCase("{\"auths\": {\"r\": {\"auth\": \"bm9jb2xvbg==\"}}}", "user:password")]
     [TestCase("{\"auths\": {\"r\": 3}}", "not an object")]
+    // Found by the fuzz run: these used to throw InvalidOperationException or ArgumentException.
+    [TestCase("null", "no \"auths\"")]
+    [TestCase("[]", "no \"auths\"")]
+    [TestCase("{\"auths\": {\"r\": {\"auth\": 5}}}", "\"auth\" that is not a string")]
+    [TestCase("{\"auths\": {\"r\": {\"username\": [], \"password\": \"p\"}}}", "\"username\" that is not a string")]
+    [TestCase("\ud800", "not JSON")]
     public void Parse_Malformed_SaysWhat(string json, string why) =>
         Assert.That(() => DockerConfigCredentials.Parse(json), Throws.TypeOf<FormatException>().With.Message.Contains(why));
 }

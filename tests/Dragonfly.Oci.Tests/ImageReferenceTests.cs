@@ -39,6 +39,11 @@ public sealed class ImageReferenceTests
     [TestCase("app@sha256:123", "sha256")]
     [TestCase("a b", "spaces")]
     [TestCase("registry.example.com/../etc:1", "invalid")]
+    // Found by the fuzz run: the registry becomes a URL's authority, and these are no host[:port].
+    [TestCase("regi______________________________________________________________________stry.example.com:5000/app:1", "is not a host")]
+    [TestCase("r.example:99999/app:1", "is not a host")]
+    [TestCase("r.example%2f/app:1", "is not a host")]
+    [TestCase("[::1/app:1", "is not a host")]
     public void TryParse_Invalid_SaysWhy(string text, string why)
     {
         Assert.That(ImageReference.TryParse(text, out _, out var error), Is.False);

@@ -8,9 +8,11 @@ public static class Dfget
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<DfgetResult> RunAsync(string daemon, string url, string output, IEnumerable<string> extraArgs, CancellationToken cancellationToken)
+    /// <param name="workingDirectory">dfget's current directory, against which a relative output is resolved; null inherits ours.</param>
+    public static async Task<DfgetResult> RunAsync(string daemon, string url, string output, IEnumerable<string> extraArgs, CancellationToken cancellationToken,
+        string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
         foreach (var arg in new[] { ComponentBinaries.Dfget, url, "-O", output, "--daemon", daemon, "--json" }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);

@@ -17,6 +17,7 @@ public sealed class StoredContent : IDisposable
     private readonly Dictionary<int, Piece> _pieces = [];
     private SafeFileHandle? _handle;
     private int _users;
+    private bool _closed;
     private bool _evicted;
     private long _reserved;
 
@@ -203,21 +204,23 @@ public sealed class StoredContent : IDisposable
     /// <summary>True when every byte of [offset, offset+length) lies in held pieces.</summary>
     public bool IsRangeHeld(long offset, long length)
     {
-        if (offset < 0 || length <= 0)
+        // A range from a request header may end near long.MaxValue: offset + length must not wrap around.
+        if (offset < 0 || length <= 0 || length > long.MaxValue - offset)
         {
             return false;
         }
+        var end = offset + length;
         lock (_gate)
         {
-            if (ContentLength >= 0 && offset + length > ContentLength)
+            if ((ContentLength >= 0 && end > ContentLength) || (end - 1) / PieceSize > int.MaxValue)
             {
                 return false;
             }
             var first = (int)(offset / PieceSize);
-            var last = (int)((offset + length - 1) / PieceSize);
+            var last = (int)((end - 1) / PieceSize);
             for (var n = first; n <= last; n++)
             {
-                if (!_held[n] || !_pieces.TryGetValue(n, out var piece) || (n == last && piece.End < offset + length))
+                if (!_held[n] || !_pieces.TryGetValue(n, out var piece) || (n == last && piece.End < end))
                 {
                     return false;
                 }
@@ -340,10 +343,17 @@ public sealed class StoredContent : IDisposable
     /// <summary>Drops this content from the store (memory and disk).</summary>
     public void Discard() => _store.Delete(Id);
 
+    /// <summary>Closed by the store (deleted, or dropped so its download can start over): nothing more can be read through it.</summary>
+    public bool IsClosed
+    {
+        get { lock (_gate) { return _closed; } }
+    }
+
     public void Dispose()
     {
         lock (_gate)
         {
+            _closed = true;
             _handle?.Dispose();
             _handle = null;
         }

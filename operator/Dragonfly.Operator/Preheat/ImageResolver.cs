@@ -57,26 +57,30 @@ public sealed class ImageResolver(RegistryClient registry)
 
     private static IEnumerable<(string Platform, string Digest)> Platforms(FetchedManifest index, ImageReference image)
     {
-        using var document = Parse(index, image.ToString());
-        if (!document.RootElement.TryGetProperty("manifests", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        var source = image.ToString();
+        using var document = Parse(index, source);
+        var root = Object(document.RootElement, source, "the index");
+        if (!root.TryGetProperty("manifests", out var entries) || entries.ValueKind != JsonValueKind.Array)
         {
             throw new PreheatPlanException($"{image}: the index has no manifests list", isRetryable: false);
         }
         var result = new List<(string, string)>();
-        foreach (var entry in entries.EnumerateArray())
+        foreach (var element in entries.EnumerateArray())
         {
-            var digest = entry.TryGetProperty("digest", out var d) ? d.GetString() : null;
-            if (digest is null || !entry.TryGetProperty("platform", out var platform))
+            var entry = Object(element, source, "an entry of the index's manifests");
+            var digest = Text(entry, "digest", source, "an entry of the index's manifests");
+            if (digest is null || !entry.TryGetProperty("platform", out var platformElement))
             {
                 continue;
             }
-            var os = platform.TryGetProperty("os", out var o) ? o.GetString() : null;
-            var architecture = platform.TryGetProperty("architecture", out var a) ? a.GetString() : null;
+            var platform = Object(platformElement, source, "the \"platform\" of an index entry");
+            var os = Text(platform, "os", source, "the platform of an index entry");
+            var architecture = Text(platform, "architecture", source, "the platform of an index entry");
             if (os is null or "unknown" || architecture is null or "unknown")
             {
                 continue; // attestations and other non-runnable entries
             }
-            var variant = platform.TryGetProperty("variant", out var v) ? "/" + v.GetString() : "";
+            var variant = Text(platform, "variant", source, "the platform of an index entry") is { } v ? "/" + v : "";
             result.Add(($"{os}/{architecture}{variant}", digest));
         }
         return result;
@@ -85,29 +89,42 @@ public sealed class ImageResolver(RegistryClient registry)
     private static IEnumerable<(string Digest, long Size)> Blobs(FetchedManifest manifest, string source)
     {
         using var document = Parse(manifest, source);
-        var root = document.RootElement;
+        var root = Object(document.RootElement, source, "the manifest");
         var result = new List<(string, long)>();
         if (root.TryGetProperty("config", out var config))
         {
-            result.Add(Descriptor(config, source));
+            result.Add(Descriptor(Object(config, source, "the \"config\" descriptor"), source));
         }
         if (root.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array)
         {
-            result.AddRange(layers.EnumerateArray().Select(layer => Descriptor(layer, source)));
+            result.AddRange(layers.EnumerateArray().Select(layer => Descriptor(Object(layer, source, "a descriptor in \"layers\""), source)));
         }
         return result;
     }
 
     private static (string Digest, long Size) Descriptor(JsonElement descriptor, string source)
     {
-        var digest = descriptor.TryGetProperty("digest", out var d) ? d.GetString() : null;
+        var digest = descriptor.TryGetProperty("digest", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
         if (!Core.Digest.TryParse(digest, out _, out var error))
         {
             throw new PreheatPlanException($"{source}: the manifest lists a blob with an invalid digest: {error}", isRetryable: false);
         }
-        var size = descriptor.TryGetProperty("size", out var s) && s.TryGetInt64(out var n) ? n : -1;
+        var size = descriptor.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var n) ? n : -1;
         return (digest!, size);
     }
+
+    // A registry's JSON may have any shape: reading a property of a non-object (or a string that is a number) would
+    // throw InvalidOperationException, which the controller retries forever without a status. These fail the task
+    // instead, saying what is wrong.
+    private static JsonElement Object(JsonElement element, string source, string what) =>
+        element.ValueKind == JsonValueKind.Object
+            ? element
+            : throw new PreheatPlanException($"{source}: {what} is not a JSON object but {element.ValueKind}", isRetryable: false);
+
+    private static string? Text(JsonElement owner, string name, string source, string what) =>
+        !owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new PreheatPlanException($"{source}: {what} has a \"{name}\" that is not a string", isRetryable: false);
 
     private static JsonDocument Parse(FetchedManifest manifest, string source)
     {

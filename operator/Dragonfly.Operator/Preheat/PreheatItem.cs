@@ -11,8 +11,8 @@ public sealed record PreheatItem(string Source, string Url, string? Digest, long
     public string DisplayUrl => Redact(Url);
 
     /// <summary>The source as status may show it (a URL loses its query).</summary>
-    public string DisplaySource => Uri.TryCreate(Source, UriKind.Absolute, out _) ? Redact(Source) : Source;
+    public string DisplaySource => HttpUrl.TryParse(Source, out _) ? Redact(Source) : Source;
 
     private static string Redact(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Query.Length > 1 ? uri.GetLeftPart(UriPartial.Path) + "?…" : url;
+        HttpUrl.TryParse(url, out var uri) && uri.Query.Length > 1 ? uri.GetLeftPart(UriPartial.Path) + "?…" : url;
 }

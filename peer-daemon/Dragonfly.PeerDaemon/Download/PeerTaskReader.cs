@@ -82,9 +82,18 @@ public static class PeerTaskReader
                 {
                     position += await SendAsync(content!, position, available, destination, cancellationToken);
                 }
-                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && !ReferenceEquals(task.Content, content))
+                catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && (content!.IsClosed || !ReferenceEquals(task.Content, content)))
                 {
-                    // The download started over into new content (a fallback to the source); continue from there.
+                    if (task.Completion.IsCompleted && ReferenceEquals((await task.Completion).Content, content))
+                    {
+                        // Finished, and its content was deleted from under this reader (by a newer download of the task).
+                        return (position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
+                            $"task {task.TaskId} was removed from the cache while it was being sent; ask again"));
+                    }
+                    // The download dropped this content to start over (a fallback to the source). The new content may
+                    // not be attached yet: that used to let the exception escape and break the client's connection
+                    // (found by the bad-input suite). Continue from the same position once it is, or once the download ended.
+                    await WhenReplacedAsync(task, content, cancellationToken);
                 }
             }
             return (position - offset, null);
@@ -92,6 +101,19 @@ public static class PeerTaskReader
         finally
         {
             lease?.Dispose();
+        }
+    }
+
+    private static async Task WhenReplacedAsync(PeerTask task, StoredContent dropped, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = task.Changed;
+            if (!ReferenceEquals(task.Content, dropped) || task.Completion.IsCompleted)
+            {
+                return;
+            }
+            await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
         }
     }
 

@@ -73,6 +73,5 @@ public sealed class MirrorOptions
         }
     }
 
-    internal static bool IsHttpUrl(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
+    internal static bool IsHttpUrl(string text) => Core.HttpUrl.TryParse(text, out _);
 }

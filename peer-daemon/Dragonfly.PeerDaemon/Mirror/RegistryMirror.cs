@@ -65,12 +65,41 @@ public sealed partial class RegistryMirror(
         }
     }
 
-    /// <summary>Asks the upstream and relays its answer unchanged (status, headers, body).</summary>
+    /// <summary>
+    /// Asks the upstream and relays its answer unchanged (status, headers, body), except that a manifest or blob it
+    /// serves (200 to a GET) must be the content its digest names: a wrong manifest becomes a 502, a wrong blob a
+    /// response aborted before its end.
+    /// </summary>
     private async Task PassThroughAsync(HttpContext context, RegistryUpstream registry, OciPath path, CancellationToken cancellationToken)
     {
         var method = HttpMethods.IsHead(context.Request.Method) ? HttpMethod.Head : HttpMethod.Get;
         using var response = await upstream.SendAsync(registry, method, path, QueryWithoutNs(context.Request), context.Request.Headers, cancellationToken);
-        await ResponseRelay.RelayAsync(response.Message, context, cancellationToken);
+        var message = response.Message;
+        if (method != HttpMethod.Get || message.StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            await ResponseRelay.RelayAsync(message, context, cancellationToken);
+            return;
+        }
+        switch (path.Endpoint)
+        {
+            case OciEndpoint.Manifest:
+                if (await VerifyingRelay.RelayManifestAsync(message, context, registry, path, cancellationToken) is { } refused)
+                {
+                    LogUpstreamContentRejected(registry.BaseAddress.Authority, path.Reference, refused.Message);
+                    await ResponseRelay.WriteErrorAsync(context, refused);
+                }
+                break;
+            case OciEndpoint.Blob:
+                if (await VerifyingRelay.RelayBlobAsync(message, context, path.Digest!.Value, cancellationToken) is { } wrong)
+                {
+                    LogUpstreamContentRejected(registry.BaseAddress.Authority, path.Reference, wrong);
+                    context.Abort();
+                }
+                break;
+            default:
+                await ResponseRelay.RelayAsync(message, context, cancellationToken);
+                break;
+        }
     }
 
     private async Task ServeBlobAsync(HttpContext context, RegistryUpstream registry, OciPath path, CancellationToken cancellationToken)
@@ -136,6 +165,9 @@ public sealed partial class RegistryMirror(
         var kept = request.Query.Where(q => q.Key != "ns").SelectMany(q => q.Value.Select(v => Uri.EscapeDataString(q.Key) + "=" + Uri.EscapeDataString(v ?? ""))).ToArray();
         return kept.Length == 0 ? "" : "?" + string.Join('&', kept);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Registry} served {Reference} wrongly; not passed on: {Reason}")]
+    private partial void LogUpstreamContentRejected(string registry, string reference, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Registry} unavailable: {Reason}")]
     private partial void LogUpstreamUnavailable(string registry, string reason);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Dragonfly.Oci;
 
 namespace Dragonfly.PeerDaemon.Mirror;
 
@@ -29,14 +30,5 @@ public sealed record RegistryUpstream(string Name, Uri BaseAddress)
     }
 
     /// <summary>A host or host:port as containerd puts it in <c>ns=</c>.</summary>
-    public static bool IsRegistryHost([NotNullWhen(true)] string? text)
-    {
-        if (string.IsNullOrEmpty(text) || text.Length > 255 || text.Contains('/', StringComparison.Ordinal) || text.Contains('@', StringComparison.Ordinal))
-        {
-            return false;
-        }
-        return Uri.TryCreate("https://" + text + "/", UriKind.Absolute, out var uri)
-            && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query) && uri.UserInfo.Length == 0
-            && Uri.CheckHostName(uri.Host) != UriHostNameType.Unknown;
-    }
+    public static bool IsRegistryHost([NotNullWhen(true)] string? text) => RegistryHost.IsValid(text);
 }

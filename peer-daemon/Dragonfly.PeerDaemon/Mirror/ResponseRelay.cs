@@ -10,7 +10,16 @@ public static class ResponseRelay
     /// <summary>Status, end-to-end headers (exact Content-Length, Content-Type, Docker-Content-Digest) and, unless a HEAD, the body.</summary>
     public static async Task RelayAsync(HttpResponseMessage message, HttpContext context, CancellationToken cancellationToken)
     {
-        var response = context.Response;
+        CopyStatusAndHeaders(message, context.Response);
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await using var body = await message.Content.ReadAsStreamAsync(cancellationToken);
+            await body.CopyToAsync(context.Response.Body, cancellationToken);
+        }
+    }
+
+    public static void CopyStatusAndHeaders(HttpResponseMessage message, HttpResponse response)
+    {
         response.StatusCode = (int)message.StatusCode;
         foreach (var (name, values) in message.Headers.Concat(message.Content.Headers))
         {
@@ -18,11 +27,6 @@ public static class ResponseRelay
             {
                 response.Headers[name] = values.ToArray();
             }
-        }
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await using var body = await message.Content.ReadAsStreamAsync(cancellationToken);
-            await body.CopyToAsync(response.Body, cancellationToken);
         }
     }
 

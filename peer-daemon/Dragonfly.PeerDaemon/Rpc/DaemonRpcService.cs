@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Dragonfly.PeerDaemon.Rpc;
 
 /// <summary>The local API: downloads for dfget, streaming progress, writing the output only once it is whole and verified.</summary>
-public sealed class DaemonRpcService(PeerTaskManager manager, TimeProvider time)
+public sealed class DaemonRpcService(PeerTaskManager manager, ContentStore store, TimeProvider time)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
@@ -23,7 +23,7 @@ public sealed class DaemonRpcService(PeerTaskManager manager, TimeProvider time)
 
     public async Task DownloadAsync(DownloadRequest request, IServerStreamWriter<DownloadProgress> progress, ServerCallContext context)
     {
-        var (spec, output) = DownloadRequestValidator.Validate(request);
+        var (spec, output) = DownloadRequestValidator.Validate(request, store.RootDirectory);
         var task = manager.StartOrJoin(spec);
         var cancellationToken = context.CancellationToken;
         while (!task.Completion.IsCompleted)

@@ -86,6 +86,8 @@ public sealed class SchedulerRpcService(Scheduler scheduler, SupernodeMetrics me
             var report = reports.Current;
             switch (report.KindCase)
             {
+                case PieceReport.KindOneofCase.Piece when report.Piece.Number < 0:
+                    throw SchedulerRequestValidator.Invalid($"piece number {report.Piece.Number} is negative");
                 case PieceReport.KindOneofCase.Piece:
                     scheduler.ReportPiece(taskId, peerId, report.Piece);
                     break;

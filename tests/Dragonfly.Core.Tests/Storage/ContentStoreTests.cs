@@ -94,6 +94,41 @@ public sealed class ContentStoreTests
         });
     }
 
+    [TestCase(1L, long.MaxValue)]
+    [TestCase(4L * 1024 * 1024, long.MaxValue - 4L * 1024 * 1024)]
+    [TestCase(long.MaxValue, 1L)]
+    [TestCase(0L, long.MaxValue)]
+    public async Task IsRangeHeld_RangeEndingNearLongMaxValue_FalseInsteadOfWrappingAround(long offset, long length)
+    {
+        // Such ranges come straight from a Range header (bytes=1-9223372036854775807); offset + length used to wrap
+        // to a negative end, which passed every check and made the piece server answer 206 with a bogus length.
+        var content = NewStore().GetOrCreate(Id("huge-range"));
+        const int size = 4 * 1024 * 1024;
+        content.SetLayout(2L * size, size);
+        var piece = new byte[size];
+        await content.WritePieceAsync(new Piece(0, 0, size, Digest.Compute(piece)), piece, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(1, size, size, Digest.Compute(piece)), piece, CancellationToken.None);
+
+        Assert.That(content.IsRangeHeld(offset, length), Is.False);
+    }
+
+    [Test]
+    public async Task IsRangeHeld_UnknownLengthAndHugeRange_False()
+    {
+        var content = NewStore().GetOrCreate(Id("huge-range-unknown-length"));
+        using (var cutter = new PieceCutter(content, 256 * 1024))
+        {
+            await cutter.CopyAsync(new MemoryStream(new byte[300 * 1024]), [ByteRateLimiter.Unlimited], _ => { }, CancellationToken.None);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(content.IsRangeHeld(1, long.MaxValue), Is.False);
+            Assert.That(content.IsRangeHeld(long.MaxValue / 2, long.MaxValue / 2), Is.False);
+            Assert.That(content.IsRangeHeld(0, 300 * 1024), Is.True);
+        });
+    }
+
     [Test]
     public async Task PieceCutter_PiecesCarryTheirOwnDigests()
     {
