@@ -128,13 +128,26 @@ public sealed class MirrorRequestBadInputTests : ScriptedMirrorFixture
         Assert.That(answer.Status, Is.EqualTo(431), answer.ToString());
     }
 
-    [TestCase("Range: bytes=0-1\u0001")]
     [TestCase("Authorization Bearer x")]
     public async Task Get_MalformedHeaderLine_400(string line)
     {
         var answer = await RawHttpRequest.SendAsync(MirrorAddress, "GET", $"/v2/good/app/blobs/{_digest}?ns={Registry.Host}", [line], Timeout);
 
         Assert.That(answer.Status, Is.EqualTo(400), answer.ToString());
+    }
+
+    [Test]
+    public async Task Get_ControlCharacterInRange_RefusedEitherByKestrelOrAsAnInvalidRange()
+    {
+        // Kestrel refuses some control characters in header values itself (400) but not reliably this one (seen
+        // both ways across runs); when it lets it through, the mirror must refuse the range as malformed.
+        var answer = await RawHttpRequest.SendAsync(MirrorAddress, "GET", $"/v2/good/app/blobs/{_digest}?ns={Registry.Host}", ["Range: bytes=0-1\u0001"], Timeout);
+
+        Assert.That(answer.Status, Is.EqualTo(400).Or.EqualTo(416), answer.ToString());
+        if (answer.Status == 416)
+        {
+            Assert.That(answer.ToString(), Does.Contain("RANGE_INVALID"));
+        }
     }
 
     [Test]
