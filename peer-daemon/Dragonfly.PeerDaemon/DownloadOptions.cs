@@ -13,11 +13,12 @@ public sealed class DownloadOptions
     public long MaxBufferedBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Time one piece may take before its parent counts as stalled. Shorter than <see cref="StallTimeout"/>, so a
-    /// parent too slow to deliver is reported, isolated by the scheduler and replaced before the download gives
-    /// up on the swarm: with both at 30 s, one slow parent holding every piece sent all its children to the source.
+    /// Time one piece may take before its parent counts as stalled (and is not asked again in this download).
+    /// Not longer than <see cref="StallTimeout"/>. A shorter one replaces a very slow parent sooner, but in a swarm
+    /// whose uplinks are all saturated a healthy parent's piece can take many seconds: 10 s with 256 KiB pieces sent
+    /// 100 peers sharing 1 MiB/s uplinks to the source, so the default stays at 30 s.
     /// </summary>
-    public TimeSpan PieceTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PieceTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Time to wait for a supernode to accept a registration before going to the source.</summary>
     public TimeSpan RegisterTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -36,7 +37,7 @@ public sealed class DownloadOptions
         if (PieceTimeout <= TimeSpan.Zero) yield return "download:pieceTimeout must be positive (e.g. 00:00:30)";
         if (RegisterTimeout <= TimeSpan.Zero) yield return "download:registerTimeout must be positive";
         if (StallTimeout <= TimeSpan.Zero) yield return "download:stallTimeout must be positive";
-        if (PieceTimeout >= StallTimeout) yield return $"download:pieceTimeout ({PieceTimeout}) must be shorter than download:stallTimeout ({StallTimeout}), so a stalled parent is replaced before the download gives up on the swarm";
+        if (PieceTimeout > StallTimeout) yield return $"download:pieceTimeout ({PieceTimeout}) must not be longer than download:stallTimeout ({StallTimeout}): a stalled parent must be given up before the download gives up on the swarm";
         if (ParentFailureLimit < 1) yield return "download:parentFailureLimit must be at least 1";
     }
 }

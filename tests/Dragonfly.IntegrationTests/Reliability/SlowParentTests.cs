@@ -16,7 +16,10 @@ public sealed class SlowParentTests : ReliabilityFixture
     public async Task OneParentUploadsAt256KiBPerSecond_OthersCompleteInBoundedTime_TakingFewBytesFromIt()
     {
         var expected = TestFiles.WriteRandom(Path.Combine(OriginRoot, "blob.bin"), Size);
-        var cluster = await StartClusterAsync(peers: 6, peerArgsByIndex: new Dictionary<int, IReadOnlyList<string>> { [0] = ["--uploadRateLimit", "256K"] });
+        // The children's piece timeout is 10 s (the default, 30 s, equals the stall timeout: without it the children
+        // would give up on the swarm as they give up on the parent, and go to the source).
+        var cluster = await StartClusterAsync(peers: 6, peerArgs: ["--download:pieceTimeout", "00:00:10"],
+            peerArgsByIndex: new Dictionary<int, IReadOnlyList<string>> { [0] = ["--uploadRateLimit", "256K"] });
         var url = cluster.Origin.UrlOf("blob.bin");
         var slow = cluster.Peers[0];
         var first = await cluster.DfgetAsync(slow, url, Output(slow.Name + ".out"), cancellationToken: TestTimeout.Token);
