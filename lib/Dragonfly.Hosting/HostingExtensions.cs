@@ -37,10 +37,11 @@ public static class HostingExtensions
     public static WebApplicationBuilder UseDragonflyLogging(this WebApplicationBuilder builder, string component)
     {
         var options = builder.Configuration.GetSection("log").Get<LoggingOptions>() ?? new LoggingOptions();
-        if (!Enum.TryParse<LogEventLevel>(options.Level, ignoreCase: true, out var level))
+        if (options.Validate().FirstOrDefault() is { } problem)
         {
-            throw new OptionsValidationFailure($"log:level '{options.Level}' is not one of Verbose, Debug, Information, Warning, Error, Fatal");
+            throw new OptionsValidationFailure(problem); // the components report it at start; this guards other callers
         }
+        var level = Enum.Parse<LogEventLevel>(options.Level, ignoreCase: true);
         var config = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)

@@ -85,6 +85,26 @@ public abstract class OperatorFixture : MirrorFixture
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="spec"/> as the raw spec of a new <typeparamref name="T"/> (the typed model could not
+    /// hold most invalid values) and asserts the API server refuses it as invalid, naming <paramref name="field"/>.
+    /// </summary>
+    protected void AssertRefusedByTheApiServer<T, TSpec, TStatus>(string spec, string field)
+        where T : KubernetesObject<TSpec, TStatus>, new() where TSpec : new()
+    {
+        var entity = new T
+        {
+            Metadata = new V1ObjectMeta { Name = "bad", Namespace = Namespace },
+            Spec = default!,
+            ExtensionData = new Dictionary<string, System.Text.Json.JsonElement> { ["spec"] = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(spec) },
+        };
+
+        var error = Assert.ThrowsAsync<KubernetesException>(() => Kube.CreateAsync(entity, TestTimeout.Token));
+
+        Assert.That(error!.IsInvalid, Is.True, error.Message);
+        Assert.That(error.Message, Does.Contain(field));
+    }
+
     protected Task<T> CreateAsync<T>(T entity) where T : KubernetesObject
     {
         entity.Metadata.Namespace ??= Namespace;

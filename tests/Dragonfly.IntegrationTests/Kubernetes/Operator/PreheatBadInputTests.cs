@@ -32,21 +32,8 @@ public sealed class PreheatBadInputTests : OperatorFixture
     public void TooManyImages_IsRefusedByTheApiServer_NamingTheField() =>
         AssertRefused("{\"type\":\"Image\",\"images\":" + ManyImages + "}", "spec.images");
 
-    private void AssertRefused(string spec, string field)
-    {
-        // The raw spec goes out as written: the typed model could not hold most of these values.
-        var entity = new V1Alpha1PreheatTask
-        {
-            Metadata = new V1ObjectMeta { Name = "bad", Namespace = Namespace },
-            Spec = null!,
-            ExtensionData = new Dictionary<string, JsonElement> { ["spec"] = JsonSerializer.Deserialize<JsonElement>(spec) },
-        };
-
-        var error = Assert.ThrowsAsync<KubernetesException>(() => Kube.CreateAsync(entity, TestTimeout.Token));
-
-        Assert.That(error!.IsInvalid, Is.True, error.Message);
-        Assert.That(error.Message, Does.Contain(field));
-    }
+    private void AssertRefused(string spec, string field) =>
+        AssertRefusedByTheApiServer<V1Alpha1PreheatTask, V1Alpha1PreheatTaskSpec, V1Alpha1PreheatTaskStatus>(spec, field);
 
     [Test]
     public async Task SpecTheSchemaCannotJudge_FailsWithTheReasonInStatusAndCondition()
