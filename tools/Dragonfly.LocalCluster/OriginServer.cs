@@ -60,6 +60,12 @@ public sealed class OriginServer : IAsyncDisposable
     /// <summary>When true, full responses carry no Content-Length (chunked), as from a generated or streamed source.</summary>
     public bool OmitContentLength { get; set; }
 
+    /// <summary>
+    /// When set, GET responses send their headers at once and hold the body until this task completes: a source
+    /// whose length is known to every client while no download can finish yet.
+    /// </summary>
+    public Task? HoldBodiesUntil { get; set; }
+
     public Uri UrlOf(string fileName) => new(BaseAddress, fileName);
 
     /// <summary>Starts serving <paramref name="root"/>; over HTTPS with <paramref name="certificate"/> when given.</summary>
@@ -142,6 +148,12 @@ public sealed class OriginServer : IAsyncDisposable
         if (!isGet)
         {
             return;
+        }
+        if (HoldBodiesUntil is { } hold)
+        {
+            await context.Response.StartAsync(context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await hold.WaitAsync(context.RequestAborted);
         }
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous);
         stream.Position = first;

@@ -5,11 +5,12 @@ namespace Dragonfly.Core.Storage;
 public sealed partial class ContentStore
 {
     /// <summary>
-    /// Makes room for <paramref name="bytes"/> of new content: evicts least recently used content when the
-    /// quota or the disk would pass its high watermark, down to the low watermark, then throws
-    /// <see cref="InsufficientStorageException"/> if the content still does not fit.
+    /// Makes room for <paramref name="bytes"/> more of <paramref name="content"/> and counts them against the
+    /// quota in the same step: evicts least recently used content when the quota or the disk would pass its high
+    /// watermark, down to the low watermark, then throws <see cref="InsufficientStorageException"/> (reserving
+    /// nothing) if the bytes still do not fit.
     /// </summary>
-    public void EnsureFreeSpace(long bytes)
+    internal void Reserve(StoredContent content, long bytes)
     {
         var evicted = new List<(TaskId, EvictionReason)>();
         try
@@ -17,28 +18,51 @@ public sealed partial class ContentStore
             lock (_gate)
             {
                 EnsureQuotaLocked(bytes, evicted);
+                content.AddReservation(bytes);
             }
-            var disk = _options.MeasureDisk(RootDirectory);
-            if (disk.Used + bytes > _options.HighWatermark * disk.Total)
+            try
             {
-                lock (_gate)
-                {
-                    var target = _options.LowWatermark * disk.Total;
-                    var freed = EvictLeastRecentlyUsedLocked(f => disk.Used - f + bytes <= target, EvictionReason.Disk, evicted);
-                    disk = disk with { Free = disk.Free + freed };
-                }
+                EnsureDiskSpace(bytes, evicted);
             }
-            if (disk.Free - bytes < _options.ReservedFreeBytes)
+            catch
             {
-                throw new InsufficientStorageException(
-                    $"not enough disk space in {RootDirectory}: the content needs {ByteSize.Format(bytes)}, " +
-                    $"{ByteSize.Format(disk.Free)} is free and {ByteSize.Format(_options.ReservedFreeBytes)} must stay free; " +
-                    "free space on that disk or point the data directory elsewhere");
+                Release(content, bytes);
+                throw;
             }
         }
         finally
         {
             Announce(evicted);
+        }
+    }
+
+    /// <summary>Gives back bytes <see cref="Reserve"/> counted for <paramref name="content"/>.</summary>
+    internal void Release(StoredContent content, long bytes)
+    {
+        lock (_gate)
+        {
+            content.AddReservation(-bytes);
+        }
+    }
+
+    private void EnsureDiskSpace(long bytes, List<(TaskId, EvictionReason)> evicted)
+    {
+        var disk = _options.MeasureDisk(RootDirectory);
+        if (disk.Used + bytes > _options.HighWatermark * disk.Total)
+        {
+            lock (_gate)
+            {
+                var target = _options.LowWatermark * disk.Total;
+                var freed = EvictLeastRecentlyUsedLocked(f => disk.Used - f + bytes <= target, EvictionReason.Disk, evicted);
+                disk = disk with { Free = disk.Free + freed };
+            }
+        }
+        if (disk.Free - bytes < _options.ReservedFreeBytes)
+        {
+            throw new InsufficientStorageException(
+                $"not enough disk space in {RootDirectory}: the content needs {ByteSize.Format(bytes)}, " +
+                $"{ByteSize.Format(disk.Free)} is free and {ByteSize.Format(_options.ReservedFreeBytes)} must stay free; " +
+                "free space on that disk or point the data directory elsewhere");
         }
     }
 

@@ -12,6 +12,7 @@ namespace Dragonfly.Core.Storage;
 public sealed class StoredContent : IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly Lock _growth = new();
     private readonly ContentStore _store;
     private readonly Bitfield _held = new();
     private readonly Dictionary<int, Piece> _pieces = [];
@@ -73,10 +74,13 @@ public sealed class StoredContent : IDisposable
         if (lengthBecameKnown)
         {
             // What the growing content reserved is counted already; the rest must fit too.
-            var rest = contentLength - Interlocked.Read(ref _reserved);
-            if (rest > 0)
+            lock (_growth)
             {
-                _store.EnsureFreeSpace(rest);
+                var rest = contentLength - Interlocked.Read(ref _reserved);
+                if (rest > 0)
+                {
+                    _store.Reserve(this, rest);
+                }
             }
             lock (_gate)
             {
@@ -84,18 +88,28 @@ public sealed class StoredContent : IDisposable
             }
             return;
         }
-        // Outside this content's lock: making room may evict (and lock) other content.
-        _store.EnsureFreeSpace(contentLength);
-        lock (_gate)
+        // Outside this content's lock: making room may evict (and lock) other content. The room is taken in the
+        // same step as the check, so contents laid out at once cannot each see the last room free and all take it.
+        _store.Reserve(this, contentLength);
+        try
         {
-            if (_handle is not null)
+            lock (_gate)
             {
-                return;
+                if (_handle is null)
+                {
+                    _handle = File.OpenHandle(DataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, contentLength);
+                    ContentLength = contentLength;
+                    PieceSize = pieceSize;
+                    return;
+                }
             }
-            ContentLength = contentLength;
-            PieceSize = pieceSize;
-            _handle = File.OpenHandle(DataPath, FileMode.Create, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous, contentLength);
         }
+        catch
+        {
+            _store.Release(this, contentLength);
+            throw;
+        }
+        _store.Release(this, contentLength); // another call laid the content out first
     }
 
     /// <summary>
@@ -128,9 +142,11 @@ public sealed class StoredContent : IDisposable
 
     /// <summary>
     /// Bytes counted against the cache while incomplete: the pre-allocated length, or for content of unknown
-    /// length what it has reserved as it grew.
+    /// length what it has reserved as it grew. Changed only by the store, under its lock.
     /// </summary>
-    internal long ReservedBytes => ContentLength >= 0 ? ContentLength : Interlocked.Read(ref _reserved);
+    internal long ReservedBytes => Interlocked.Read(ref _reserved);
+
+    internal void AddReservation(long bytes) => Interlocked.Add(ref _reserved, bytes);
 
     /// <summary>
     /// Content of unknown length has no pre-allocation to check the quota and disk against up front, so it
@@ -138,21 +154,25 @@ public sealed class StoredContent : IDisposable
     /// </summary>
     private void ReserveUpTo(long end)
     {
-        long reserved, target;
-        lock (_gate)
+        if (ContentLength >= 0 || end <= Interlocked.Read(ref _reserved))
         {
-            reserved = _reserved;
-            if (ContentLength >= 0 || end <= reserved)
-            {
-                return;
-            }
-            target = (end + PieceSize - 1) / PieceSize * PieceSize;
+            return;
         }
-        // Outside this content's lock: making room may evict (and lock) other content.
-        _store.EnsureFreeSpace(target - reserved);
-        lock (_gate)
+        // One grower at a time: two writers must not both reserve the same next piece.
+        lock (_growth)
         {
-            _reserved = Math.Max(_reserved, target);
+            long reserved, target;
+            lock (_gate)
+            {
+                reserved = Interlocked.Read(ref _reserved);
+                if (ContentLength >= 0 || end <= reserved)
+                {
+                    return;
+                }
+                target = (end + PieceSize - 1) / PieceSize * PieceSize;
+            }
+            // Outside this content's lock: making room may evict (and lock) other content.
+            _store.Reserve(this, target - reserved);
         }
     }
 

@@ -244,6 +244,7 @@ internal sealed partial class P2PDownload
     /// </summary>
     private string? Apply(PeerPacket packet)
     {
+        LogPacket(packet.ContentLength, packet.TaskState, packet.Pieces.Count, packet.Parents.Count);
         if (packet.ContentLength >= 0 && !SetLayout(packet.ContentLength, packet.PieceSize))
         {
             return $"the supernode now describes the content as {packet.ContentLength} bytes in {packet.PieceSize}-byte pieces, not {_contentLength} in {_pieceSize}";
@@ -497,6 +498,9 @@ internal sealed partial class P2PDownload
         PieceFetchStatus.NotHeld => PieceFailure.NotHeld,
         _ => PieceFailure.Unreachable,
     };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler packet: content length {ContentLength}, task {TaskState}, {NewPieces} new pieces, {Parents} parents")]
+    private partial void LogPacket(long contentLength, TaskState taskState, int newPieces, int parents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Moving to supernode {Address}, keeping the {Held} pieces held: {Reason}")]
     private partial void LogFailover(Uri address, int held, string reason);

@@ -108,14 +108,17 @@ public sealed class SchedulerRpcService(Scheduler scheduler, SupernodeMetrics me
             PeerPacket? merged = null;
             while (outbound.TryRead(out var packet))
             {
-                if (merged is not null)
+                if (merged is null)
                 {
-                    var earlier = merged.Pieces.Clone();
-                    earlier.Add(packet.Pieces);
-                    packet.Pieces.Clear();
-                    packet.Pieces.Add(earlier);
+                    merged = packet;
+                    continue;
                 }
-                merged = packet;
+                // The scheduler keeps each packet it sent to compare the next one with: join into a copy.
+                var joined = packet.Clone();
+                joined.Pieces.Clear();
+                joined.Pieces.Add(merged.Pieces);
+                joined.Pieces.Add(packet.Pieces);
+                merged = joined;
             }
             if (merged is not null)
             {

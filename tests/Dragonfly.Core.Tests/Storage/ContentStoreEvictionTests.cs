@@ -115,6 +115,55 @@ public sealed class ContentStoreEvictionTests
     }
 
     [Test]
+    public void ContentsLaidOutAtTheSameMoment_NeverTogetherPassTheQuota()
+    {
+        // Three downloads learn their lengths in the same instant (one scheduler packet each): the check and the
+        // reservation must be one step, or each sees the room free and all three take it.
+        for (var round = 0; round < 50; round++)
+        {
+            var store = NewStore(quota: 100 * MiB);
+            var contents = Enumerable.Range(0, 6).Select(i => store.GetOrCreate(Id($"r{round}-{i}"))).ToArray();
+            using var start = new Barrier(contents.Length);
+            var laidOut = new bool[contents.Length];
+            var threads = contents.Select((content, i) => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    content.SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+                    laidOut[i] = true;
+                }
+                catch (InsufficientStorageException)
+                {
+                    laidOut[i] = false;
+                }
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            Assert.That(laidOut.Count(ok => ok), Is.EqualTo(3), $"round {round}: contents that got room in a 100 MiB quota");
+            Assert.That(store.UsedBytes, Is.EqualTo(90 * MiB), $"round {round}: the refused contents must not keep a reservation");
+        }
+    }
+
+    [Test]
+    public void ContentRefusedForLackOfDisk_KeepsNoQuota()
+    {
+        var store = NewStore(quota: 100 * MiB);
+        _disk = new DiskSpace(1L << 40, 10 * MiB);
+
+        Assert.That(() => store.GetOrCreate(Id("big")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin),
+            Throws.TypeOf<InsufficientStorageException>().With.Message.Contains("not enough disk space"));
+        Assert.That(store.UsedBytes, Is.Zero);
+    }
+
+    [Test]
     public async Task ContentOfUnknownLength_GrowingPastTheQuota_IsRefusedAtThePieceThatDoesNotFit()
     {
         var store = NewStore(quota: 64 * MiB);

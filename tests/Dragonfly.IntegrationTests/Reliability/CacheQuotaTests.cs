@@ -19,20 +19,30 @@ public sealed class CacheQuotaTests : ReliabilityFixture
         const long size = 28 * MiB;
         var names = new[] { "a", "b", "c" };
         var expected = names.ToDictionary(n => n, n => TestFiles.WriteRandom(Path.Combine(OriginRoot, n), size));
-        // A slow origin keeps all three running together: two fit in 64 MiB, the third does not. At 16 MiB/s a
-        // busy machine started the third dfget after the first had completed, and completed content may be
-        // evicted to make room, so all three fitted; at 4 MiB/s each takes about 20 s.
-        var cluster = await StartClusterAsync(peers: 1, peerArgs: ["--cache:quota", Quota], originRateLimit: 4 * MiB);
+        // The origin answers with the lengths and holds the bodies, so the peer fixes all three layouts within a few
+        // milliseconds while nothing can complete: two fit in 64 MiB, the third does not. (This found a race: the
+        // quota was checked, then reserved, so three layouts at once could all see the room free.)
+        var cluster = await StartClusterAsync(peers: 1, peerArgs: ["--cache:quota", Quota]);
+        var bodies = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.Origin.HoldBodiesUntil = bodies.Task;
         var peer = cluster.Peers[0];
         var clock = Stopwatch.StartNew();
 
-        var results = await Task.WhenAll(names.Select(n => cluster.DfgetAsync(peer, cluster.Origin.UrlOf(n), Output(n), cancellationToken: TestTimeout.Token)));
+        var downloads = names.Select(n => cluster.DfgetAsync(peer, cluster.Origin.UrlOf(n), Output(n), cancellationToken: TestTimeout.Token)).ToArray();
+        // The download that does not fit ends while the origin still holds every body; then the others may finish.
+        // Well before the 30 s stall timeout that would send the held downloads to the source.
+        await Task.WhenAny(Task.WhenAny(downloads), Task.Delay(TimeSpan.FromSeconds(20), TestTimeout.Token));
+        var endedWhileHeld = downloads.Count(d => d.IsCompleted);
+        bodies.SetResult();
+        var results = await Task.WhenAll(downloads);
         clock.Stop();
 
         ReportFigures("cache quota full (3 x 28 MiB at once, 64 MiB quota)", results.Count(r => r.ExitCode == 0), names.Length, cluster.Origin, names.Length * size, clock.Elapsed);
         var failed = names.Zip(results).Where(p => p.Second.ExitCode != 0).ToArray();
         TestContext.Out.WriteLine(string.Join("", failed.Select(f => $"{f.First}: exit {f.Second.ExitCode}, {f.Second.StandardError}")));
         Assert.That(failed, Has.Length.EqualTo(1), "exactly one download should not fit: " + string.Join("; ", results.Select(r => r.StandardError)));
+        Assert.That(endedWhileHeld, Is.EqualTo(1), "the download that does not fit should fail as soon as the lengths are known, before any body arrives");
+        Assert.That(cluster.Origin.Requests, Is.EqualTo(names.Length), "only the seed should have asked the origin");
         var (failedName, failure) = failed[0];
         var metrics = await PrometheusText.ScrapeAsync(MetricsUrl(peer), TestTimeout.Token);
         Assert.Multiple(() =>
