@@ -26,7 +26,7 @@ bench-mirror: deps-registry build
 ## from the origin as the baseline. Optional: ORIGIN_RATE=512K (u_s: origin and seed uplink), PEER_UPLOAD=1M and
 ## PEER_DOWNLOAD=2M (every daemon's host-level limiters), PIECE_MIN=256K (supernode pieceSize:min), PER_PARENT=1
 ## (peers' download:maxPiecesPerParent), OUT (CSV prefix),
-## BASELINE_WINDOW=20 (s), KEEP_LOGS=1. See bench/README.md.
+## BASELINE_WINDOW=20 (s), KEEP_LOGS=1, SUPERNODE_LOG and PEER_LOG (log levels, default Warning; Debug logs every piece). See bench/README.md.
 N ?= 100
 NS ?= 10,25,50,100,200
 DIST_SIZE = $(if $(filter command line environment,$(origin SIZE)),$(SIZE),64M)

@@ -45,7 +45,7 @@ public static class DistributionRun
     private static async Task<DistributionResult> RunInAsync(DistributionOptions options, int peers, OriginFiles files, StoragePlan storage, CancellationToken cancellationToken)
     {
         var rate = (long r) => r.ToString(CultureInfo.InvariantCulture);
-        List<string> supernodeArgs = ["--uploadRateLimit", rate(options.OriginRate), "--log:level", "Warning"];
+        List<string> supernodeArgs = ["--uploadRateLimit", rate(options.OriginRate), "--log:level", Environment.GetEnvironmentVariable("SUPERNODE_LOG") ?? "Warning"];
         supernodeArgs.AddRange(["--pieceSize:min", options.PieceMin]);
         Console.WriteLine($"  N={peers}: starting the supernode and {peers} peer daemons (data on {storage.Kind}, {storage.Root}) ...");
         var starting = TimeProvider.System.GetTimestamp();
@@ -58,7 +58,7 @@ public static class DistributionRun
             PeerStartConcurrency = 8,
             StartTimeout = TimeSpan.FromMinutes(3),
             SupernodeArgs = [.. supernodeArgs, .. options.SupernodeArgs],
-            PeerArgs = ["--uploadRateLimit", rate(options.PeerUpload), "--downloadRateLimit", rate(options.PeerDownload), "--log:level", "Warning",
+            PeerArgs = ["--uploadRateLimit", rate(options.PeerUpload), "--downloadRateLimit", rate(options.PeerDownload), "--log:level", Environment.GetEnvironmentVariable("PEER_LOG") ?? "Warning",
                 "--download:maxPiecesPerParent", options.PiecesPerParent.ToString(CultureInfo.InvariantCulture), .. options.PeerArgs],
         }, cancellationToken);
         var outputs = Directory.CreateDirectory(Path.Combine(storage.Root, "out")).FullName;

@@ -76,6 +76,10 @@ internal sealed class ParentSelector(SchedulerOptions options, IParentEvaluator 
                 _candidates.Add((peer, useful));
                 continue;
             }
+            if (peer.Children.Count >= options.MaxChildrenPerParent)
+            {
+                continue; // serving as many children as its uplink should share
+            }
             // Reservoir sampling over the non-parent candidates bounds the work with thousands of peers.
             seen++;
             var sampleSize = options.CandidateSample - child.Parents.Count;

@@ -24,6 +24,14 @@ public sealed class SchedulerOptions
     /// </summary>
     public int SeedFanout { get; set; } = 4;
 
+    /// <summary>
+    /// Children one peer serves as a parent at a time. Its uplink is shared by every child fetching from it, so
+    /// a new piece held by one peer and asked for by all the others reaches each of them only after all of them
+    /// (with 50 peers at 1 MiB/s, 256 KiB pieces took 10 s); capped, the others take it from its first children,
+    /// and the piece spreads as a tree.
+    /// </summary>
+    public int MaxChildrenPerParent { get; set; } = 6;
+
     /// <summary>Peers sampled as parent candidates per decision; bounds the cost with thousands of peers.</summary>
     public int CandidateSample { get; set; } = 48;
 
@@ -45,6 +53,7 @@ public sealed class SchedulerOptions
     {
         if (MaxParents < 1) return "scheduler:maxParents must be at least 1";
         if (SeedSlotsPerPeer < 1) return "scheduler:seedSlotsPerPeer must be at least 1";
+        if (MaxChildrenPerParent < 1) return "scheduler:maxChildrenPerParent must be at least 1";
         if (SeedFanout < 1) return "scheduler:seedFanout must be at least 1";
         if (CandidateSample < MaxParents) return "scheduler:candidateSample must be at least scheduler:maxParents";
         if (Shards < 1) return "scheduler:shards must be at least 1";

@@ -6,7 +6,11 @@ namespace Dragonfly.Supernode.Scheduling;
 /// a piece has ceil(downloading peers / fanout) copies in the swarm, counting seed copies on their way, it is
 /// left to the peers, also for a child with no useful parent yet: a copy on its way makes a parent soon, and
 /// handing the one new piece to every waiting child split the seed's uplink over copies of it (at N = 10 the
-/// seed sent the only piece to 8 peers at once, 7.5 s each instead of 1 s for the first). The seed never has
+/// seed sent the only piece to 8 peers at once, 7.5 s each instead of 1 s for the first). A piece that has a copy
+/// (held or on its way) is handed out again only while the seed has nothing else in flight for the task: a second
+/// copy of an old piece shares the uplink with the next new one, which every peer is waiting for, and when the
+/// seed fetches at the rate it uploads (a registry as slow as the seed's uplink) each such copy delays the whole
+/// swarm by a piece. The seed never has
 /// more than <see cref="SchedulerOptions.SeedSlotsTotal"/> pieces in flight for one task: its uplink split over
 /// hundreds of transfers would finish none of them soon, while a few at a time each reach a peer quickly and
 /// are passed on from there.
@@ -36,7 +40,7 @@ internal sealed class SeedOfferPolicy(SchedulerOptions options, Random random)
                     continue;
                 }
                 var availability = task.Availability(k);
-                if (availability >= target)
+                if (availability >= target || (availability > 0 && task.SeedInFlightTotal > 0))
                 {
                     continue;
                 }

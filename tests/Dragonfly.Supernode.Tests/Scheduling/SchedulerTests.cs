@@ -115,9 +115,9 @@ public sealed class SchedulerTests
     }
 
     [Test]
-    public async Task SeedOffers_OnePieceManyWaitingPeers_OnlyTargetCopiesOnTheirWay()
+    public async Task SeedOffers_TheOnlyPieceGoesOutOnce_ThenAgainOnlyToAPeerNoParentCanServe()
     {
-        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 8, SeedFanout = 4 });
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, SeedSlotsPerPeer = 2, SeedSlotsTotal = 8, SeedFanout = 4, MaxChildrenPerParent = 6 });
         var peers = Enumerable.Range(0, 8).Select(i => $"p{i}").ToArray();
         foreach (var peer in peers)
         {
@@ -126,9 +126,37 @@ public sealed class SchedulerTests
         h.Seed.Store(SchedulerHarness.Task(), 16L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0);
         h.Scheduler.DrainForTesting();
 
-        var copies = peers.Count(p => h.Latest(p) is { } packet && SeedOffers(packet).Contains(0));
+        var first = peers.Where(p => h.Latest(p) is { } packet && SeedOffers(packet).Contains(0)).ToArray();
+        Assert.That(first, Has.Length.EqualTo(1), "a second copy on its way would split the seed's uplink; the others wait for the first holder");
 
-        Assert.That(copies, Is.EqualTo(2), "ceil(8 peers / fanout 4) copies of the only piece; the rest wait for a peer to hold it");
+        h.Report(first[0], 0, h.SeedPeerId);
+        var others = peers.Where(p => p != first[0]).ToDictionary(p => p, p => h.Latest(p)!);
+        var children = others.Where(p => p.Value.Parents.Any(parent => parent.PeerId == first[0])).Select(p => p.Key).ToArray();
+        var offeredAgain = others.Where(p => SeedOffers(p.Value).Contains(0)).Select(p => p.Key).ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(children, Has.Length.EqualTo(6), "the holder takes maxChildrenPerParent children");
+            Assert.That(offeredAgain, Is.EqualTo(others.Keys.Except(children).ToArray()),
+                "the seed, idle, gives a second copy (of ceil(8 / 4) = 2) to the one peer no parent can serve");
+        });
+    }
+
+    [Test]
+    public async Task AParentServingMaxChildren_IsNotGivenMore()
+    {
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, MaxChildrenPerParent = 2 });
+        foreach (var peer in new[] { "holder", "a", "b", "c" })
+        {
+            await h.ConnectAsync(peer);
+        }
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+
+        h.Report("holder", 3, h.SeedPeerId);
+
+        var withHolder = new[] { "a", "b", "c" }.Count(p => h.Latest(p)!.Parents.Any(parent => parent.PeerId == "holder"));
+        Assert.That(withHolder, Is.EqualTo(2), "children of one parent, with maxChildrenPerParent 2");
     }
 
     [Test]
