@@ -30,7 +30,7 @@ public sealed class SchedulerOptions
     /// (with 50 peers at 1 MiB/s, 256 KiB pieces took 10 s); capped, the others take it from its first children,
     /// and the piece spreads as a tree.
     /// </summary>
-    public int MaxChildrenPerParent { get; set; } = 6;
+    public int MaxChildrenPerParent { get; set; } = 4;
 
     /// <summary>Peers sampled as parent candidates per decision; bounds the cost with thousands of peers.</summary>
     public int CandidateSample { get; set; } = 48;
