@@ -2,12 +2,17 @@ namespace Dragonfly.Supernode.Scheduling;
 
 /// <summary>
 /// Chooses a child's parents among the task's peers: candidates are healthy peers holding pieces the child
-/// lacks (a random sample when there are many, always including the current parents), ranked by the evaluator.
+/// lacks (a random sample when there are many, always including the current parents) and serving fewer than
+/// maxChildrenPerParent children, ranked by the evaluator; current parents that still have pieces to give stay.
 /// </summary>
 internal sealed class ParentSelector(SchedulerOptions options, IParentEvaluator evaluator, HostHealth health, Random random)
 {
     private readonly List<(SchedulingPeer Peer, int Useful)> _candidates = [];
     private readonly List<(SchedulingPeer Peer, double Score)> _scored = [];
+    private readonly List<SchedulingPeer> _chosen = [];
+
+    /// <summary>A current parent is kept while its score is at least this share of the best candidate's.</summary>
+    public const double KeepRatio = 0.5;
 
     /// <summary>Replaces <paramref name="child"/>'s parents, keeping the parent/child links consistent.</summary>
     public void Select(SchedulingTask task, SchedulingPeer child)
@@ -34,17 +39,36 @@ internal sealed class ParentSelector(SchedulerOptions options, IParentEvaluator 
             _scored.Add((peer, evaluator.Score(candidate)));
         }
         _scored.Sort((a, b) => b.Score.CompareTo(a.Score));
-        var chosen = _scored.Take(options.MaxParents).Select(s => s.Peer).ToHashSet();
-        foreach (var old in child.Parents.Where(p => !chosen.Contains(p)))
+        // Current parents stay while they hold pieces the child lacks and score at least KeepRatio of the best
+        // candidate (a slow parent's score is cut below that). A child that drops a parent still has transfers in
+        // flight from it for seconds, which no children count sees while another child takes its place: with
+        // parents re-ranked on every packet, the holder of a new piece served 35 transfers at once, not 4.
+        _chosen.Clear();
+        var keepAbove = _scored.Count > 0 ? _scored[0].Score * KeepRatio : 0;
+        foreach (var (peer, score) in _scored)
+        {
+            if (_chosen.Count < options.MaxParents && score >= keepAbove && child.Parents.Contains(peer))
+            {
+                _chosen.Add(peer);
+            }
+        }
+        foreach (var (peer, _) in _scored)
+        {
+            if (_chosen.Count < options.MaxParents && !_chosen.Contains(peer))
+            {
+                _chosen.Add(peer);
+            }
+        }
+        foreach (var old in child.Parents.Where(p => !_chosen.Contains(p)))
         {
             old.Children.Remove(child);
         }
-        foreach (var added in chosen)
+        foreach (var added in _chosen)
         {
             added.Children.Add(child);
         }
         child.Parents.Clear();
-        child.Parents.AddRange(_scored.Take(options.MaxParents).Select(s => s.Peer));
+        child.Parents.AddRange(_chosen);
     }
 
     /// <summary>Removes every parent of <paramref name="child"/>.</summary>

@@ -143,6 +143,31 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public async Task ACurrentParentWithPiecesToGive_IsKept_EvenWhenAnotherHoldsMore()
+    {
+        var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, MaxParents = 1 });
+        foreach (var peer in new[] { "first", "rich", "child" })
+        {
+            await h.ConnectAsync(peer);
+        }
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        h.Report("first", 0, h.SeedPeerId);
+        var before = h.Latest("child")!;
+        Assert.That(before.Parents.Where(p => !p.IsSeed).Select(p => p.PeerId), Is.EqualTo(new[] { "first" }));
+
+        foreach (var piece in new[] { 0, 1, 2, 3 })
+        {
+            h.Report("rich", piece, h.SeedPeerId);
+        }
+        h.Report("child", 3, h.SeedPeerId); // the child's own progress has its parents chosen again
+
+        // No packet at all means no change: an unchanged packet is not sent again.
+        Assert.That((h.Latest("child") ?? before).Parents.Where(p => !p.IsSeed).Select(p => p.PeerId), Is.EqualTo(new[] { "first" }),
+            "switching drops a parent with a transfer in flight that no load count sees; the child moves on once 'first' has nothing left for it");
+    }
+
+    [Test]
     public async Task AParentServingMaxChildren_IsNotGivenMore()
     {
         var h = new SchedulerHarness(new SchedulerOptions { Shards = 1, MaxChildrenPerParent = 2 });
