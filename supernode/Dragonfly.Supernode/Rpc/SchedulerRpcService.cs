@@ -105,25 +105,30 @@ public sealed class SchedulerRpcService(Scheduler scheduler, SupernodeMetrics me
     {
         while (await outbound.WaitToReadAsync(cancellationToken))
         {
-            PeerPacket? merged = null;
+            PeerPacket? last = null;
+            List<PieceInfo>? earlier = null;
             while (outbound.TryRead(out var packet))
             {
-                if (merged is null)
+                if (last is { Pieces.Count: > 0 })
                 {
-                    merged = packet;
-                    continue;
+                    (earlier ??= []).AddRange(last.Pieces);
                 }
-                // The scheduler keeps each packet it sent to compare the next one with: join into a copy.
-                var joined = packet.Clone();
-                joined.Pieces.Clear();
-                joined.Pieces.Add(merged.Pieces);
-                joined.Pieces.Add(packet.Pieces);
-                merged = joined;
+                last = packet;
             }
-            if (merged is not null)
+            if (last is null)
             {
-                await packets.WriteAsync(merged, cancellationToken);
+                continue;
             }
+            if (earlier is not null)
+            {
+                // The scheduler keeps each packet it sent to compare the next one with: join into one copy.
+                var joined = last.Clone();
+                joined.Pieces.Clear();
+                joined.Pieces.Add(earlier);
+                joined.Pieces.Add(last.Pieces);
+                last = joined;
+            }
+            await packets.WriteAsync(last, cancellationToken);
         }
     }
 
