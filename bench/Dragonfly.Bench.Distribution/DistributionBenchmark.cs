@@ -24,6 +24,7 @@ public static class DistributionBenchmark
             {
                 var result = await DistributionRun.RunAsync(options, peers, files, $"{stamp}-n{peers}", cancellationToken);
                 Console.WriteLine($"  N={peers}: p50 {result.P2P.P50:0.0} s, p99 {result.P2P.P99:0.0} s, max {result.P2P.Max:0.0} s; p50/D {result.P50Ratio:0.00}, p99/D {result.P99Ratio:0.00}; origin egress {result.OriginCopies:0.00} copies");
+                Console.WriteLine($"  N={peers}: CPU {100 * result.MachineBusy:0}% busy; supernode {result.SupernodeCpuSeconds:0.0} s, peer daemons {result.PeersCpuSeconds:0.0} s ({1000 * result.PeersCpuSeconds / Math.Max(1, peers * result.PieceCount):0.0} ms per piece received)");
                 Console.WriteLine($"  N={peers}: baseline, {peers} clients straight from the origin (model {options.BaselineModelSeconds(peers):0} s) ...");
                 var baseline = await OriginBaseline.RunAsync(options, peers, files.Root, files.Name, cancellationToken);
                 Console.WriteLine($"  N={peers}: baseline p50 {baseline.Times.P50:0.0} s, max {baseline.Times.Max:0.0} s ({baseline.Measured}); origin delivered {baseline.OriginMiBPerSecond:0.00} MiB/s");

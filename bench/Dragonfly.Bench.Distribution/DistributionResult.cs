@@ -14,9 +14,14 @@ public sealed record DistributionResult(
     double SeedCopies,
     double FromPeersShare,
     double MachineBusy,
+    double SupernodeCpuSeconds,
+    double PeersCpuSeconds,
+    double IdlePeersCores,
     BaselineResult? Baseline)
 {
     public double P50Ratio => P2P.P50 / Bound.Seconds;
 
     public double P99Ratio => P2P.P99 / Bound.Seconds;
+
+    public long PieceCount => (Options.FileSize + PieceSize - 1) / PieceSize;
 }

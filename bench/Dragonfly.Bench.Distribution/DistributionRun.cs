@@ -15,6 +15,7 @@ namespace Dragonfly.Bench.Distribution;
 public static class DistributionRun
 {
     private const int VerifiedSample = 2;
+    private static readonly TimeSpan IdlePause = TimeSpan.FromSeconds(5);
 
     public static async Task<DistributionResult> RunAsync(DistributionOptions options, int peers, OriginFiles files, string runName, CancellationToken cancellationToken)
     {
@@ -66,6 +67,7 @@ public static class DistributionRun
         PeerCompletion[] completions;
         long originBytes;
         double machineBusy;
+        double supernodeCpu, peersCpu, idleCores;
         try
         {
             Console.WriteLine($"  N={peers}: started in {TimeProvider.System.GetElapsedTime(starting).TotalSeconds:0} s; warming up ...");
@@ -74,13 +76,22 @@ public static class DistributionRun
             {
                 throw new InvalidOperationException($"warm-up download on {failedWarmup.Peer} failed: {failedWarmup.Error}");
             }
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            // A pause after the warm-up, which also measures what the idle daemons cost.
+            var idle = new ProcessCpu(cluster.Peers.Select(p => p.Process.Pid));
+            var idleStarted = TimeProvider.System.GetTimestamp();
+            await Task.Delay(IdlePause, cancellationToken);
+            idleCores = idle.Elapsed() / TimeProvider.System.GetElapsedTime(idleStarted).TotalSeconds;
+            Console.WriteLine($"  N={peers}: idle, the {peers} daemons used {idleCores:0.00} cores together");
 
             Console.WriteLine($"  N={peers}: distributing {files.Name} (bound D = {bound.Seconds:0.0} s, {bound.Term}) ...");
             var egressBefore = cluster.Origin.BytesServed;
             var load = new MachineLoad();
+            var supernodeLoad = new ProcessCpu([cluster.Supernode!.Pid]);
+            var peersLoad = new ProcessCpu(cluster.Peers.Select(p => p.Process.Pid));
             completions = await DownloadAllAsync(cluster, files.Name, files.Digest, outputs, "file", keep: VerifiedSample, cancellationToken);
             machineBusy = load.BusyFraction();
+            supernodeCpu = supernodeLoad.Elapsed();
+            peersCpu = peersLoad.Elapsed();
             originBytes = cluster.Origin.BytesServed - egressBefore;
         }
         finally
@@ -104,6 +115,9 @@ public static class DistributionRun
             (double)succeeded.Sum(c => c.FromSeed) / options.FileSize,
             (double)succeeded.Sum(c => c.FromPeers) / total,
             machineBusy,
+            supernodeCpu,
+            peersCpu,
+            idleCores,
             Baseline: null);
     }
 

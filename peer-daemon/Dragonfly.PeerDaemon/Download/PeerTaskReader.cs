@@ -15,7 +15,7 @@ public static class PeerTaskReader
     /// is memory held per client: 64 KiB stays below the large-object heap and is pooled (200 clients of one
     /// cached blob held over 1 GiB resident with 1 MiB steps, about 200 MiB with these).
     /// </summary>
-    private const int ChunkSize = 64 * 1024;
+    public const int DefaultChunkSize = 64 * 1024;
 
     /// <summary>Waits until the content length is known; the error when the download failed first.</summary>
     public static async Task<(long Length, DownloadError? Error)> WaitForLengthAsync(PeerTask task, CancellationToken cancellationToken)
@@ -38,13 +38,17 @@ public static class PeerTaskReader
 
     /// <summary>
     /// Copies <paramref name="length"/> bytes from <paramref name="offset"/> to <paramref name="destination"/>.
-    /// Returns how many bytes were written and, when the download failed before the range was complete, why.
+    /// Returns how many bytes were written, when the download failed before the range was complete why, and whether
+    /// the bytes came from more than one content (the download started over, from the source, while they were sent).
     /// </summary>
-    public static async Task<(long Written, DownloadError? Error)> CopyAsync(PeerTask task, long offset, long length, PipeWriter destination, CancellationToken cancellationToken)
+    /// <param name="chunkSize">Bytes read into the destination per step (see <see cref="DefaultChunkSize"/>).</param>
+    public static async Task<CopyResult> CopyAsync(PeerTask task, long offset, long length, PipeWriter destination, CancellationToken cancellationToken, int chunkSize = DefaultChunkSize)
     {
         var position = offset;
         var end = offset + length;
         ContentLease? lease = null;
+        StoredContent? firstSource = null;
+        var mixed = false;
         try
         {
             while (position < end)
@@ -57,7 +61,7 @@ public static class PeerTaskReader
                     var outcome = await task.Completion;
                     if (outcome.Error is { } error)
                     {
-                        return (position - offset, error);
+                        return new(position - offset, error, mixed);
                     }
                     content = outcome.Content;
                 }
@@ -74,21 +78,23 @@ public static class PeerTaskReader
                     lease = content!.TryAcquire();
                     if (lease is null)
                     {
-                        return (position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
-                            $"task {task.TaskId} was evicted from the cache before it could be sent; ask again"));
+                        return new(position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
+                            $"task {task.TaskId} was evicted from the cache before it could be sent; ask again"), mixed);
                     }
                 }
+                firstSource ??= content;
+                mixed |= !ReferenceEquals(firstSource, content);
                 try
                 {
-                    position += await SendAsync(content!, position, available, destination, cancellationToken);
+                    position += await SendAsync(content!, position, available, destination, chunkSize, cancellationToken);
                 }
                 catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && (content!.IsClosed || !ReferenceEquals(task.Content, content)))
                 {
                     if (task.Completion.IsCompleted && ReferenceEquals((await task.Completion).Content, content))
                     {
                         // Finished, and its content was deleted from under this reader (by a newer download of the task).
-                        return (position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
-                            $"task {task.TaskId} was removed from the cache while it was being sent; ask again"));
+                        return new(position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
+                            $"task {task.TaskId} was removed from the cache while it was being sent; ask again"), mixed);
                     }
                     // The download dropped this content to start over (a fallback to the source). The new content may
                     // not be attached yet: that used to let the exception escape and break the client's connection
@@ -96,7 +102,7 @@ public static class PeerTaskReader
                     await WhenReplacedAsync(task, content, cancellationToken);
                 }
             }
-            return (position - offset, null);
+            return new(position - offset, null, mixed);
         }
         finally
         {
@@ -118,13 +124,13 @@ public static class PeerTaskReader
     }
 
     /// <summary>Sends <paramref name="available"/> held bytes from <paramref name="position"/>; returns how many went out.</summary>
-    private static async Task<long> SendAsync(StoredContent content, long position, long available, PipeWriter destination, CancellationToken cancellationToken)
+    private static async Task<long> SendAsync(StoredContent content, long position, long available, PipeWriter destination, int chunkSize, CancellationToken cancellationToken)
     {
         var sent = 0L;
         while (sent < available)
         {
             // Read the file straight into the response's buffer: no copy through a buffer of our own.
-            var want = (int)Math.Min(ChunkSize, available - sent);
+            var want = (int)Math.Min(chunkSize, available - sent);
             var memory = destination.GetMemory(want);
             var read = await content.ReadAsync(position + sent, memory[..Math.Min(want, memory.Length)], cancellationToken);
             if (read == 0)
@@ -152,5 +158,22 @@ public static class PeerTaskReader
         }
         var lastPieceStart = (content.ContentLength - 1) / content.PieceSize * content.PieceSize;
         return Math.Min(run, lastPieceStart - position);
+    }
+}
+
+/// <summary>What <see cref="PeerTaskReader.CopyAsync"/> did.</summary>
+/// <param name="Written">Bytes written to the destination.</param>
+/// <param name="Error">Why the range is not complete, when it is not.</param>
+/// <param name="SpansContents">
+/// The bytes came from two contents: the download dropped what it held and started over (a fallback to the source)
+/// while they were being sent. Each byte was verified where it came from, but a source that changed in between
+/// makes the whole a mix of two versions.
+/// </param>
+public readonly record struct CopyResult(long Written, DownloadError? Error, bool SpansContents)
+{
+    public void Deconstruct(out long written, out DownloadError? error)
+    {
+        written = Written;
+        error = Error;
     }
 }

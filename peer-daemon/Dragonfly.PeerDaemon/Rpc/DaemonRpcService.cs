@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dragonfly.PeerDaemon.Rpc;
 
-/// <summary>The local API: downloads for dfget, streaming progress, writing the output only once it is whole and verified.</summary>
+/// <summary>The local API: downloads for dfget, streaming progress; the output appears only once it is whole and verified.</summary>
 public sealed class DaemonRpcService(PeerTaskManager manager, ContentStore store, TimeProvider time)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -26,6 +26,7 @@ public sealed class DaemonRpcService(PeerTaskManager manager, ContentStore store
         var (spec, output) = DownloadRequestValidator.Validate(request, store.RootDirectory);
         var task = manager.StartOrJoin(spec);
         var cancellationToken = context.CancellationToken;
+        await using var file = OutputFile.Start(task, output, cancellationToken);
         while (!task.Completion.IsCompleted)
         {
             await progress.WriteAsync(Progress(task, done: false), cancellationToken);
@@ -37,34 +38,8 @@ public sealed class DaemonRpcService(PeerTaskManager manager, ContentStore store
         {
             throw DownloadErrorStatus.ToException(error);
         }
-        await WriteOutputAsync(outcome.Content!, output, cancellationToken);
+        await file.CommitAsync(outcome.Content!, cancellationToken);
         await progress.WriteAsync(Progress(task, done: true), cancellationToken);
-    }
-
-    /// <summary>Copies to a temporary file beside the output, then renames: the output never exists half-written.</summary>
-    private static async Task WriteOutputAsync(StoredContent content, string output, CancellationToken cancellationToken)
-    {
-        var temp = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.dfget-{Guid.NewGuid():N}");
-        try
-        {
-            await using (var source = new FileStream(content.DataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
-            await using (var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
-            {
-                target.SetLength(content.ContentLength);
-                await source.CopyToAsync(target, 1024 * 1024, cancellationToken);
-            }
-            File.Move(temp, output, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw DownloadErrorStatus.ToException(new DownloadError(DownloadErrorKind.OutputFailed, $"cannot write {output}: {e.Message}"));
-        }
-        catch (OperationCanceledException)
-        {
-            File.Delete(temp);
-            throw;
-        }
     }
 
     private static DownloadProgress Progress(PeerTask task, bool done) => new()
