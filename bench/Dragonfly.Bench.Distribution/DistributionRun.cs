@@ -33,11 +33,19 @@ public static class DistributionRun
             {
                 TryDelete(storage.Root);
             }
+            if (Directory.Exists(storage.Outputs))
+            {
+                TryDelete(storage.Outputs);
+            }
             return result;
         }
         catch
         {
             KeepOnlyLogs(storage.Root);
+            if (Directory.Exists(storage.Outputs))
+            {
+                TryDelete(storage.Outputs);
+            }
             Console.Error.WriteLine($"  N={peers} failed; the component logs are in {storage.Root}");
             throw;
         }
@@ -62,7 +70,7 @@ public static class DistributionRun
             PeerArgs = ["--uploadRateLimit", rate(options.PeerUpload), "--downloadRateLimit", rate(options.PeerDownload), "--log:level", Environment.GetEnvironmentVariable("PEER_LOG") ?? "Warning",
                 "--download:maxPiecesPerParent", options.PiecesPerParent.ToString(CultureInfo.InvariantCulture), .. options.PeerArgs],
         }, cancellationToken);
-        var outputs = Directory.CreateDirectory(Path.Combine(storage.Root, "out")).FullName;
+        var outputs = Directory.CreateDirectory(storage.Outputs).FullName;
         var bound = options.BoundFor(peers);
         PeerCompletion[] completions;
         long originBytes;

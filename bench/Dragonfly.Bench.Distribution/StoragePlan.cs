@@ -9,7 +9,9 @@ namespace Dragonfly.Bench.Distribution;
 /// not have. So data lives in tmpfs (/dev/shm) when the copies fit in memory beside the processes, and on
 /// disk otherwise; the choice is reported with the results. DATA overrides it.
 /// </summary>
-public sealed record StoragePlan(string Root, string Kind)
+/// The dfget outputs fill while the downloads run, so N more copies exist until each peer is done: they go to tmpfs
+/// too when they fit, otherwise to disk (<see cref="Outputs"/>), as a real node writes its output to its own disk.
+public sealed record StoragePlan(string Root, string Kind, string Outputs)
 {
     /// <summary>Memory one peer daemon process is budgeted (resident, measured well below this).</summary>
     public const long ProcessBudget = 64L << 20;
@@ -21,15 +23,19 @@ public sealed record StoragePlan(string Root, string Kind)
     {
         if (options.DataRoot is { } configured)
         {
-            return new StoragePlan(Path.Combine(configured, runName), "DATA=" + configured);
+            return new StoragePlan(Path.Combine(configured, runName), "DATA=" + configured, Path.Combine(configured, runName, "out"));
         }
+        var onDisk = Path.Combine(Path.GetTempPath(), runName);
         var needed = (peers + 1) * options.FileSize + peers * ProcessBudget + Headroom;
         if (Directory.Exists(Tmpfs) && MemAvailable() is { } available && available > needed
             && new DriveInfo(Tmpfs).AvailableFreeSpace > (peers + 1) * options.FileSize + Headroom)
         {
-            return new StoragePlan(Path.Combine(Tmpfs, runName), "tmpfs");
+            var root = Path.Combine(Tmpfs, runName);
+            return available > needed + peers * options.FileSize
+                ? new StoragePlan(root, "tmpfs", Path.Combine(root, "out"))
+                : new StoragePlan(root, "tmpfs, outputs on disk", onDisk + "-out");
         }
-        return new StoragePlan(Path.Combine(Path.GetTempPath(), runName), "disk");
+        return new StoragePlan(onDisk, "disk", Path.Combine(onDisk, "out"));
     }
 
     private static long? MemAvailable()
