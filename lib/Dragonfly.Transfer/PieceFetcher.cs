@@ -14,8 +14,7 @@ namespace Dragonfly.Transfer;
 /// </summary>
 public sealed class PieceFetcher(HttpClient http, TimeProvider time)
 {
-    /// <summary>At most this much per read: whatever the socket holds, up to a whole piece, lands in the piece's buffer at once.</summary>
-    private const int ReadChunk = 1024 * 1024;
+    private const int ReadChunk = 64 * 1024;
 
     /// <summary>Connections one host keeps to one parent, across all its tasks (the dispatcher limits each task).</summary>
     public const int MaxConnectionsPerParentHost = 128;

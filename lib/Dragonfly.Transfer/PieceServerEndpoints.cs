@@ -17,7 +17,6 @@ public static class PieceServerEndpoints
 {
     public const string RoutePrefix = "/download/";
     private const int CopyBufferSize = 64 * 1024;
-    private const int MaxLimitedStep = 1024 * 1024;
 
     public static IEndpointConventionBuilder MapPieceDownload(
         this IEndpointRouteBuilder endpoints,
@@ -81,7 +80,7 @@ public static class PieceServerEndpoints
 
     private static async Task CopyAsync(StoredContent content, ByteRange range, HttpResponse response, ByteRateLimiter limiter, Action<long>? bytesServed, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(StepSize(limiter, range.Length));
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
             var offset = range.First;
@@ -106,14 +105,6 @@ public static class PieceServerEndpoints
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
-
-    /// <summary>
-    /// Bytes sent per step. Under an upload limit a step is a quarter second of the rate (the limiter's burst, 64 KiB to
-    /// 1 MiB): each step is a wait, a read and a send, and at 1 MiB/s 64 KiB steps made every 256 KiB piece four
-    /// timer wake-ups and four socket wake-ups on each side, a third of a crowded daemon's CPU per piece.
-    /// </summary>
-    private static int StepSize(ByteRateLimiter limiter, long length) =>
-        (int)Math.Min(length, limiter.IsUnlimited ? CopyBufferSize : Math.Clamp(limiter.BytesPerSecond / 4, CopyBufferSize, MaxLimitedStep));
 
     private static Task PlainAsync(HttpResponse response, int status, string message)
     {
