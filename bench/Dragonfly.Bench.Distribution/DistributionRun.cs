@@ -33,21 +33,20 @@ public static class DistributionRun
             {
                 TryDelete(storage.Root);
             }
-            if (Directory.Exists(storage.Outputs))
-            {
-                TryDelete(storage.Outputs);
-            }
             return result;
         }
         catch
         {
             KeepOnlyLogs(storage.Root);
-            if (Directory.Exists(storage.Outputs))
-            {
-                TryDelete(storage.Outputs);
-            }
             Console.Error.WriteLine($"  N={peers} failed; the component logs are in {storage.Root}");
             throw;
+        }
+        finally
+        {
+            if (Directory.Exists(storage.Outputs))
+            {
+                TryDelete(storage.Outputs); // when they were on disk, beside the data rather than in it
+            }
         }
     }
 

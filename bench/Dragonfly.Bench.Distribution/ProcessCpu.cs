@@ -8,7 +8,7 @@ namespace Dragonfly.Bench.Distribution;
 /// </summary>
 public sealed class ProcessCpu
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux ABI .NET runs on
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux ABI .NET runs on
 
     private readonly int[] _pids;
     private readonly double[] _start;

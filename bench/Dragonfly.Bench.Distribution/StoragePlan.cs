@@ -7,10 +7,10 @@ namespace Dragonfly.Bench.Distribution;
 /// 170 MB/s) shared by all N "hosts", and every daemon fsyncs its copy when complete; at N = 100 that is 6.4
 /// GiB flushed in the same few seconds, a limit of this machine that a real cluster (a disk per node) does
 /// not have. So data lives in tmpfs (/dev/shm) when the copies fit in memory beside the processes, and on
-/// disk otherwise; the choice is reported with the results. DATA overrides it.
+/// disk otherwise; the choice is reported with the results. DATA overrides it. The dfget outputs fill while the
+/// downloads run, so N more copies exist until each peer is done: they go to tmpfs too when they fit, otherwise to
+/// disk (<see cref="Outputs"/>), as a real node writes its output to its own disk.
 /// </summary>
-/// The dfget outputs fill while the downloads run, so N more copies exist until each peer is done: they go to tmpfs
-/// too when they fit, otherwise to disk (<see cref="Outputs"/>), as a real node writes its output to its own disk.
 public sealed record StoragePlan(string Root, string Kind, string Outputs)
 {
     /// <summary>Memory one peer daemon process is budgeted (resident, measured well below this).</summary>
