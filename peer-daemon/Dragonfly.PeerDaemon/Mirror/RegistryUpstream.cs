@@ -20,6 +20,12 @@ public sealed record RegistryUpstream(string Name, Uri BaseAddress)
             return "expected a URL such as http://10.0.0.5:5000 or name=https://registry.example";
         }
         var uri = new Uri(url);
+        if (!IsRegistryHost(uri.Authority))
+        {
+            // Uri accepts hosts (control or bidirectional-override characters, found by the fuzz test) that it cannot
+            // parse again once rebuilt into the base address; a registry never has such a host.
+            return $"'{uri.Authority}' in {url} is not a registry host[:port]";
+        }
         name ??= uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
         if (!IsRegistryHost(name))
         {
