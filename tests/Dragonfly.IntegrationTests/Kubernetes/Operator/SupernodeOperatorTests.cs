@@ -46,9 +46,11 @@ public sealed class SupernodeOperatorTests : OperatorFixture
         Assert.That(Status(progressing, "Ready"), Is.EqualTo("False"));
         Assert.That(Status(progressing, "Progressing"), Is.EqualTo("True"));
 
-        // No controller-manager runs here: play its part and report the pods ready.
-        sts.Status = new V1StatefulSetStatus { ObservedGeneration = sts.Metadata.Generation, Replicas = 3, ReadyReplicas = 3, CurrentReplicas = 3, UpdatedReplicas = 3 };
-        await Kube.UpdateStatusAsync(sts, TestTimeout.Token);
+        // No controller-manager runs here: play its part and report the pods ready. A merge patch, not an update:
+        // the operator applies the StatefulSet on every reconcile, and on 1.20 even an apply that changes nothing
+        // moves its resourceVersion (managedFields times), so an update from the copy read above can conflict.
+        var readyStatus = new V1StatefulSetStatus { ObservedGeneration = sts.Metadata.Generation, Replicas = 3, ReadyReplicas = 3, CurrentReplicas = 3, UpdatedReplicas = 3 };
+        await Kube.PatchStatusAsync<V1StatefulSet>("sn", Namespace, new { status = readyStatus }, TestTimeout.Token);
 
         var ready = await WaitForAsync<V1Alpha1Supernode>("sn", s => Status(s, "Ready") == "True", "Ready after the StatefulSet reports 3 ready replicas", op);
         Assert.That((ready.Status!.ReadyReplicas, Status(ready, "Progressing"), Status(ready, "Degraded")), Is.EqualTo((3, "False", "False")));
