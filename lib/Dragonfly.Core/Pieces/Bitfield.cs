@@ -70,6 +70,24 @@ public sealed class Bitfield
         return count;
     }
 
+    /// <summary>
+    /// Whether some bit set in <paramref name="now"/> and not in <paramref name="before"/> (both in the wire form)
+    /// is missing here: whether the news between two offers includes a piece this holder lacks.
+    /// </summary>
+    public bool LacksAnyAdded(ReadOnlySpan<byte> now, ReadOnlySpan<byte> before)
+    {
+        for (var i = 0; i < now.Length; i++)
+        {
+            var added = now[i] & ~(i < before.Length ? before[i] : 0);
+            var mine = i < _bytes.Length ? _bytes[i] : 0;
+            if ((added & ~mine & 0xFF) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public IEnumerable<int> SetBits()
     {
         for (var i = 0; i < Capacity; i++)

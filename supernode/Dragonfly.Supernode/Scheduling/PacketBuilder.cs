@@ -44,6 +44,45 @@ internal static class PacketBuilder
         return packet;
     }
 
+    /// <summary>
+    /// Whether <paramref name="next"/> tells the peer anything <paramref name="last"/> did not. A parent's offer
+    /// grows with every piece it receives; a piece the peer already holds changes nothing for it, so that
+    /// alone is no reason to send (at 100 peers it was most of the packets: each of four parents announced
+    /// every piece). The packet that does go out carries the parents' whole current offers.
+    /// </summary>
+    public static bool Informs(PeerPacket next, PeerPacket? last, Bitfield held)
+    {
+        if (last is null
+            || next.Pieces.Count > 0
+            || next.TaskId != last.TaskId
+            || next.ContentLength != last.ContentLength
+            || next.PieceSize != last.PieceSize
+            || next.PieceCount != last.PieceCount
+            || next.TaskState != last.TaskState
+            || next.SourceStatusCode != last.SourceStatusCode
+            || next.Error != last.Error
+            || next.ContentDigest != last.ContentDigest
+            || next.Parents.Count != last.Parents.Count)
+        {
+            return true;
+        }
+        for (var i = 0; i < next.Parents.Count; i++)
+        {
+            var (now, before) = (next.Parents[i], last.Parents[i]);
+            if (now.PeerId != before.PeerId || now.Ip != before.Ip || now.DownloadPort != before.DownloadPort || now.IsSeed != before.IsSeed)
+            {
+                return true;
+            }
+            // The seed's offers are grants, not holdings: any change to them matters.
+            var changed = now.IsSeed ? !now.Pieces.Equals(before.Pieces) : held.LacksAnyAdded(now.Pieces.Span, before.Pieces.Span);
+            if (changed)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ParentPeer ToParent(SchedulingPeer parent, Bitfield pieces, int bits) => new()
     {
         PeerId = parent.Id,

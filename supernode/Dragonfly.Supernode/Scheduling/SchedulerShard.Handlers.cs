@@ -127,7 +127,10 @@ internal sealed partial class SchedulerShard
             }
             foreach (var child in peer.Children)
             {
-                MarkDirty(child);
+                if (!child.Held[r.Number])
+                {
+                    MarkDirty(child);
+                }
             }
             foreach (var hungry in task.Hungry)
             {

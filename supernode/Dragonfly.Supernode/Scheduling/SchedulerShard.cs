@@ -152,10 +152,10 @@ internal sealed partial class SchedulerShard
                 UpdateHunger(task, peer);
             }
             // A peer is marked dirty whenever something might change its plan (another peer's new piece, a
-            // parent's progress); when nothing did, its packet is the one it already has, and sending it again
-            // would only make the daemon re-plan for nothing.
+            // parent's progress); when nothing did, or only in pieces it already holds, the packet would only
+            // make the daemon re-plan for nothing.
             var packet = PacketBuilder.Build(task, peer);
-            if (!packet.Equals(peer.LastSent))
+            if (PacketBuilder.Informs(packet, peer.LastSent, peer.Held))
             {
                 peer.LastSent = packet;
                 peer.Outbound.TryWrite(packet);

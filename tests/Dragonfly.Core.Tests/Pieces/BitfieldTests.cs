@@ -61,4 +61,30 @@ public sealed class BitfieldTests
         Assert.That(bits.HasAll(4), Is.False);
         Assert.That(bits.Count, Is.EqualTo(3));
     }
+
+    [Test]
+    public void LacksAnyAdded_OnlyNewBitsThisDoesNotHold_CountAndLengthsMayDiffer()
+    {
+        var held = new Bitfield();
+        held.Set(1);
+        held.Set(9);
+        static byte[] Of(int bits, params int[] set)
+        {
+            var b = new Bitfield(bits);
+            foreach (var i in set)
+            {
+                b.Set(i);
+            }
+            return b.ToBytes(bits);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(held.LacksAnyAdded(Of(16, 0, 1), Of(16, 0)), Is.False, "the one new bit (1) is held");
+            Assert.That(held.LacksAnyAdded(Of(16, 0, 1, 2), Of(16, 0)), Is.True, "bit 2 is new and not held");
+            Assert.That(held.LacksAnyAdded(Of(16, 2), Of(16, 2)), Is.False, "nothing new");
+            Assert.That(held.LacksAnyAdded(Of(24, 9, 20), Of(8)), Is.True, "bit 20, beyond both the old offer and what is held");
+            Assert.That(held.LacksAnyAdded(Of(16, 9), []), Is.False, "bit 9 is held");
+        });
+    }
 }

@@ -201,6 +201,32 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public async Task ParentsNewPiece_ThatTheChildHolds_SendsNothing_OneItLacks_IsSent()
+    {
+        var h = new SchedulerHarness();
+        await h.ConnectAsync("parent");
+        await h.ConnectAsync("child");
+        h.Seed.Store(SchedulerHarness.Task(), 4L * SchedulerHarness.PieceSize, SchedulerHarness.PieceSize, 0, 1, 2, 3);
+        h.Scheduler.DrainForTesting();
+        h.Report("parent", 0, h.SeedPeerId);
+        Assert.That(h.Latest("child")!.Parents.Select(p => p.PeerId), Does.Contain("parent"));
+        h.Report("child", 1, h.SeedPeerId);
+        h.Latest("child");
+
+        h.Report("parent", 1, h.SeedPeerId);
+        h.Report("child", 1, h.SeedPeerId); // a repeated report: the child is planned again, with nothing new
+        var afterHeld = h.Latest("child");
+        h.Report("parent", 2, h.SeedPeerId);
+        var afterLacked = h.Latest("child");
+
+        Assert.That(afterHeld, Is.Null, "the parent now has piece 1, which the child already holds: nothing for the child to do");
+        Assert.That(afterLacked, Is.Not.Null, "piece 2 is one the child lacks");
+        var offer = Bitfield.FromBytes(afterLacked!.Parents.Single(p => p.PeerId == "parent").Pieces.Span);
+        Assert.That(new[] { offer[0], offer[1], offer[2], offer[3] }, Is.EqualTo(new[] { true, true, true, false }),
+            "the packet that goes out carries the parent's whole offer, the piece held back before included");
+    }
+
+    [Test]
     public async Task CorruptPieceReported_ParentExcludedForGood()
     {
         var h = new SchedulerHarness();
