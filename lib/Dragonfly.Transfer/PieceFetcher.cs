@@ -14,7 +14,7 @@ namespace Dragonfly.Transfer;
 /// </summary>
 public sealed class PieceFetcher(HttpClient http, TimeProvider time)
 {
-    private const int ReadChunk = 64 * 1024;
+    private const int ReadChunk = 1024 * 1024;
 
     /// <summary>Connections one host keeps to one parent, across all its tasks (the dispatcher limits each task).</summary>
     public const int MaxConnectionsPerParentHost = 128;

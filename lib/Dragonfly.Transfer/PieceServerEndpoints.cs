@@ -16,7 +16,8 @@ namespace Dragonfly.Transfer;
 public static class PieceServerEndpoints
 {
     public const string RoutePrefix = "/download/";
-    private const int CopyBufferSize = 64 * 1024;
+    private const int MinStep = 64 * 1024;
+    private const int MaxStep = 1024 * 1024;
 
     public static IEndpointConventionBuilder MapPieceDownload(
         this IEndpointRouteBuilder endpoints,
@@ -80,14 +81,17 @@ public static class PieceServerEndpoints
 
     private static async Task CopyAsync(StoredContent content, ByteRange range, HttpResponse response, ByteRateLimiter limiter, Action<long>? bytesServed, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        // Each step is a file read, a wait for the upload limiter and a socket write, each a thread switch or
+        // two; a quarter second of the upload rate per step (what the limiter's bucket holds) keeps them few.
+        var step = limiter.IsUnlimited ? MaxStep : (int)Math.Clamp(limiter.BytesPerSecond / 4, MinStep, MaxStep);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(step, Math.Max(range.Length, 1)));
         try
         {
             var offset = range.First;
             var remaining = range.Length;
             while (remaining > 0)
             {
-                var want = (int)Math.Min(buffer.Length, remaining);
+                var want = (int)Math.Min(Math.Min(buffer.Length, step), remaining);
                 var read = await content.ReadAsync(offset, buffer.AsMemory(0, want), cancellationToken);
                 if (read == 0)
                 {
