@@ -288,6 +288,14 @@ public sealed class StoredContent : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads at an offset on another thread-pool thread. For a reader feeding a socket: a response pipe may
+    /// resume its writer on the thread that sends, so a read there would wait for each send and the next send for
+    /// the read (a cached 1 GiB blob went from 1.6 to 1.45 GB/s); here the two overlap.
+    /// </summary>
+    public ValueTask<int> ReadOnPoolAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        RandomAccess.ReadAsync(ReadableHandle(), buffer, offset, cancellationToken);
+
     /// <summary>Reads at an offset, on the calling thread (see <see cref="WriteAsync"/>).</summary>
     public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken)
     {

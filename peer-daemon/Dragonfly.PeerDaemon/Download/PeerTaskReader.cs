@@ -132,7 +132,7 @@ public static class PeerTaskReader
             // Read the file straight into the response's buffer: no copy through a buffer of our own.
             var want = (int)Math.Min(chunkSize, available - sent);
             var memory = destination.GetMemory(want);
-            var read = await content.ReadAsync(position + sent, memory[..Math.Min(want, memory.Length)], cancellationToken);
+            var read = await content.ReadOnPoolAsync(position + sent, memory[..Math.Min(want, memory.Length)], cancellationToken);
             if (read == 0)
             {
                 throw new IOException($"task {content.Id} ended at {position + sent} bytes on disk although its pieces up to {position + available} are held");
