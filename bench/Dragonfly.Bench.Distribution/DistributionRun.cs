@@ -68,6 +68,7 @@ public static class DistributionRun
             SupernodeArgs = [.. supernodeArgs, .. options.SupernodeArgs],
             PeerArgs = ["--uploadRateLimit", rate(options.PeerUpload), "--downloadRateLimit", rate(options.PeerDownload), "--log:level", Environment.GetEnvironmentVariable("PEER_LOG") ?? "Warning",
                 "--download:maxPiecesPerParent", options.PiecesPerParent.ToString(CultureInfo.InvariantCulture), .. options.PeerArgs],
+            PeerEnvironment = CrowdedHostRuntime.PeerEnvironment,
         }, cancellationToken);
         var outputs = Directory.CreateDirectory(storage.Outputs).FullName;
         var bound = options.BoundFor(peers);

@@ -40,7 +40,8 @@ public sealed class ComponentProcess : IAsyncDisposable
 
     public int Port(string key) => Ready[key].GetInt32();
 
-    public static async Task<ComponentProcess> StartAsync(string name, string dll, IEnumerable<string> args, string workDir, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ComponentProcess> StartAsync(string name, string dll, IEnumerable<string> args, string workDir, TimeSpan timeout, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(workDir);
         var readyFile = System.IO.Path.Combine(workDir, name + ".ready.json");
@@ -59,6 +60,10 @@ public sealed class ComponentProcess : IAsyncDisposable
         info.ArgumentList.Add("--readyFile");
         info.ArgumentList.Add(readyFile);
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         var logPath = System.IO.Path.Combine(workDir, name + ".log");
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");

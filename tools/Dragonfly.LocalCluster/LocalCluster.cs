@@ -94,7 +94,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var process = await ComponentProcess.StartAsync(name, ComponentBinaries.PeerDaemon,
             ["--listenIp", ip, "--grpcPort", "0", "--uploadPort", "0", "--metricsPort", "0", "--mirror:listenIp", ip, "--mirror:port", "0", "--hostId", name, "--supernodes", SupernodeAddress,
              "--dataDir", Path.Combine(_options.WorkDir, name + "-data"), .. extraArgs],
-            _options.WorkDir, _options.StartTimeout, cancellationToken);
+            _options.WorkDir, _options.StartTimeout, cancellationToken, _options.PeerEnvironment);
         return new PeerHandle(index, ip, process);
     }
 

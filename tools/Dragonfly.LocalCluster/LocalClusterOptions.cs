@@ -26,6 +26,9 @@ public sealed class LocalClusterOptions
     /// <summary>Extra arguments for every peer daemon.</summary>
     public IReadOnlyList<string> PeerArgs { get; init; } = [];
 
+    /// <summary>Environment variables for every peer daemon's process, beside what this process's environment gives them.</summary>
+    public IReadOnlyDictionary<string, string> PeerEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Further arguments for single peers, by index (0 is peer1), after <see cref="PeerArgs"/>: one slow or small host among many.</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> PeerArgsByIndex { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
 
