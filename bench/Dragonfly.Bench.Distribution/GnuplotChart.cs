@@ -19,6 +19,10 @@ public static class GnuplotChart
             $"F = {ByteSize.Format(options.FileSize)}, u_s = {Rate(options.OriginRate)}, u_i = {Rate(options.PeerUpload)}, d_i = {Rate(options.PeerDownload)}");
         var tics = string.Join(", ", peerCounts.Order().Select(n => n.ToString(CultureInfo.InvariantCulture)));
         var range = string.Create(CultureInfo.InvariantCulture, $"[{peerCounts.Min() * 0.8:0.#}:{peerCounts.Max() * 1.25:0.#}]");
+        // Columns by name: a column added to the CSV once moved the baseline onto the daemons' CPU seconds.
+        var (peers, bound, p50, p99, busy, baseline, model) = (ResultsCsv.Column("peers"), ResultsCsv.Column("bound_s"),
+            ResultsCsv.Column("p2p_p50_s"), ResultsCsv.Column("p2p_p99_s"), ResultsCsv.Column("machine_cpu_busy"),
+            ResultsCsv.Column("baseline_p50_s"), ResultsCsv.Column("baseline_model_s"));
         await File.WriteAllTextAsync(script, $$"""
             set terminal pngcairo size 960,640 font ",11"
             set output '{{pngPath}}'
@@ -30,13 +34,13 @@ public static class GnuplotChart
             set xtics ({{tics}})
             set xrange {{range}}
             set grid
-            set key at graph 0.98, graph 0.47 right top Left reverse box opaque
-            plot '{{csvPath}}' every ::1 using 1:8 with lines lw 2 dt 2 lc rgb 'black' title 'lower bound D', \
-                 '' every ::1 using 1:10 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'P2P p50', \
-                 '' every ::1 using 1:12 with linespoints lw 1 pt 9 lc rgb '#17becf' title 'P2P p99', \
-                 '' every ::1 using 1:10:(sprintf("CPU %.0f%%", 100 * $21)) with labels offset 0,1.3 font ",9" notitle, \
-                 '' every ::1 using 1:23 with points pt 5 ps 1.4 lc rgb '#d62728' title 'baseline: N clients, origin only', \
-                 '' every ::1 using 1:26 with lines lw 1 dt 3 lc rgb '#d62728' title 'baseline model N·F/u_s'
+            set key at graph 0.02, graph 0.98 left top Left reverse box opaque
+            plot '{{csvPath}}' every ::1 using {{peers}}:{{bound}} with lines lw 2 dt 2 lc rgb 'black' title 'lower bound D', \
+                 '' every ::1 using {{peers}}:{{p50}} with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'P2P p50', \
+                 '' every ::1 using {{peers}}:{{p99}} with linespoints lw 1 pt 9 lc rgb '#17becf' title 'P2P p99', \
+                 '' every ::1 using {{peers}}:{{p50}}:(sprintf("CPU %.0f%%", 100 * ${{busy}})) with labels offset 0,1.3 font ",9" notitle, \
+                 '' every ::1 using {{peers}}:{{baseline}} with points pt 5 ps 1.4 lc rgb '#d62728' title 'baseline: N clients, origin only', \
+                 '' every ::1 using {{peers}}:{{model}} with lines lw 1 dt 3 lc rgb '#d62728' title 'baseline model N·F/u_s'
             """, cancellationToken);
         try
         {

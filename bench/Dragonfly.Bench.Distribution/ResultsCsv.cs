@@ -11,6 +11,13 @@ public static class ResultsCsv
         "p2p_p50_s,p2p_p90_s,p2p_p99_s,p2p_max_s,p50_over_bound,p99_over_bound,failed,went_to_source," +
         "origin_egress_copies,seed_upload_copies,from_peers_share,machine_cpu_busy,supernode_cpu_s,peers_cpu_s,idle_peers_cores,baseline_measured,baseline_p50_s,baseline_p99_s,baseline_max_s,baseline_model_s";
 
+    /// <summary>The 1-based column of <paramref name="name"/>, as gnuplot counts them.</summary>
+    public static int Column(string name)
+    {
+        var index = Array.IndexOf(Header.Split(','), name);
+        return index >= 0 ? index + 1 : throw new ArgumentException($"the results CSV has no column '{name}'", nameof(name));
+    }
+
     public static void Write(string path, IEnumerable<DistributionResult> results)
     {
         var text = new StringBuilder(Header).Append('\n');
