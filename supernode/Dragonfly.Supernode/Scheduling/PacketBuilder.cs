@@ -52,35 +52,22 @@ internal static class PacketBuilder
     /// </summary>
     public static bool Informs(PeerPacket next, PeerPacket? last, Bitfield held)
     {
-        if (last is null
-            || next.Pieces.Count > 0
-            || next.TaskId != last.TaskId
-            || next.ContentLength != last.ContentLength
-            || next.PieceSize != last.PieceSize
-            || next.PieceCount != last.PieceCount
-            || next.TaskState != last.TaskState
-            || next.SourceStatusCode != last.SourceStatusCode
-            || next.Error != last.Error
-            || next.ContentDigest != last.ContentDigest
-            || next.Parents.Count != last.Parents.Count)
+        if (last is null || next.Parents.Count != last.Parents.Count)
         {
             return true;
         }
-        for (var i = 0; i < next.Parents.Count; i++)
+        // Compare the packet as the peer would see it: a peer parent's offer counts as unchanged unless it adds a
+        // piece the peer lacks. Every other field (the seed's offers, which are grants, included) must be equal.
+        var seen = next.Clone();
+        for (var i = 0; i < seen.Parents.Count; i++)
         {
-            var (now, before) = (next.Parents[i], last.Parents[i]);
-            if (now.PeerId != before.PeerId || now.Ip != before.Ip || now.DownloadPort != before.DownloadPort || now.IsSeed != before.IsSeed)
+            var (now, before) = (seen.Parents[i], last.Parents[i]);
+            if (!now.IsSeed && now.PeerId == before.PeerId && !held.LacksAnyAdded(now.Pieces.Span, before.Pieces.Span))
             {
-                return true;
-            }
-            // The seed's offers are grants, not holdings: any change to them matters.
-            var changed = now.IsSeed ? !now.Pieces.Equals(before.Pieces) : held.LacksAnyAdded(now.Pieces.Span, before.Pieces.Span);
-            if (changed)
-            {
-                return true;
+                now.Pieces = before.Pieces;
             }
         }
-        return false;
+        return !seen.Equals(last);
     }
 
     private static ParentPeer ToParent(SchedulingPeer parent, Bitfield pieces, int bits) => new()
