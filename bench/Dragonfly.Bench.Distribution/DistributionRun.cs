@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dragonfly.Core.Pieces;
 using Dragonfly.LocalCluster;
+using Dragonfly.LocalCluster.Measurement;
 using Cluster = Dragonfly.LocalCluster.LocalCluster;
 
 namespace Dragonfly.Bench.Distribution;

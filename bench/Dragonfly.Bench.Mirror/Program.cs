@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dragonfly.Core;
 using Dragonfly.LocalCluster;
+using Dragonfly.LocalCluster.Measurement;
 using Dragonfly.LocalCluster.Registry;
 
 // Two comparisons, each against a baseline measured in this same run and interleaved with it (the machine is
@@ -9,18 +10,22 @@ using Dragonfly.LocalCluster.Registry;
 // (2) a cold multi-layer image pull by containerd through the mirror vs direct, as time.
 var blobSize = ByteSize.Parse(Environment.GetEnvironmentVariable("BLOB") ?? "1G");
 var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", CultureInfo.InvariantCulture);
+// Unmeasured cold pulls first, both ways: a daemon just started compiles its download path as it runs it (tiered
+// JIT: half the supernode's and the peer's CPU in the first cold pulls was the JIT), while containerd and the
+// registry are native. The measured rounds compare the daemons in their steady state; the warm-up times are printed too.
+var warmup = int.Parse(Environment.GetEnvironmentVariable("WARMUP") ?? "3", CultureInfo.InvariantCulture);
 var work = Path.Combine(Path.GetTempPath(), "dragonfly-bench-mirror-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 var ct = stop.Token;
 await using var registry = await DockerRegistry.StartAsync(new DockerRegistryOptions { WorkDir = Path.Combine(work, "registry") }, ct);
 
-Console.WriteLine($"Pushing a {ByteSize.Format(blobSize)} single-layer image and {rounds} cold multi-layer images ...");
+Console.WriteLine($"Pushing a {ByteSize.Format(blobSize)} single-layer image and {2 * (warmup + rounds)} cold multi-layer images ...");
 var big = await OciImageBuilder.CreateAsync(Path.Combine(work, "big"), "v1", [blobSize], 7, cancellationToken: ct);
 await Skopeo.PushAsync(big.LayoutDir, "v1", registry.Reference("bench/big:v1"), null, ct);
 var coldLayers = new long[] { 4 << 20, 16 << 20, 32 << 20, 64 << 20, 8 << 20 };
 var cold = new List<(string Reference, OciImage Image)>();
-for (var i = 0; i < rounds * 2; i++)
+for (var i = 0; i < (warmup + rounds) * 2; i++)
 {
     var image = await OciImageBuilder.CreateAsync(Path.Combine(work, "cold" + i), "v1", coldLayers, 100 + i, arch: RuntimeArch(), cancellationToken: ct);
     await Skopeo.PushAsync(image.LayoutDir, "v1", registry.Reference($"bench/cold{i}:v1"), null, ct);
@@ -67,21 +72,42 @@ Containerd.WriteHostsToml(mirrorHosts, registry.Host, "http://" + registry.Host,
 var directPulls = new List<double>();
 var mirrorPulls = new List<double>();
 var warmPulls = new List<double>();
-for (var i = 0; i < rounds; i++)
+// Where the cores went during the pulls: CPU seconds per process (ctr, the client, is in the machine's total).
+var processes = new (string Name, int Pid)[] { ("registry", registry.Pid), ("supernode", cluster.Supernode!.Pid), ("peer", cluster.Peers[0].Process.Pid), ("containerd", containerd.Pid) };
+var directCpu = new PullCpu(processes.Length);
+var mirrorCpu = new PullCpu(processes.Length);
+var warmCpu = new PullCpu(processes.Length);
+var warmupDirect = new List<double>();
+var warmupMirror = new List<double>();
+var unmeasured = new PullCpu(processes.Length);
+for (var i = 0; i < warmup; i++)
 {
-    directPulls.Add(await PullAsync(cold[2 * i].Reference, directHosts));
-    mirrorPulls.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts));
+    warmupDirect.Add(await PullAsync(cold[2 * i].Reference, directHosts, unmeasured));
+    warmupMirror.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts, unmeasured));
+}
+Console.WriteLine($"{warmup} warm-up rounds done; measuring {rounds} rounds of direct, mirror, and mirror again ...");
+for (var i = warmup; i < warmup + rounds; i++)
+{
+    directPulls.Add(await PullAsync(cold[2 * i].Reference, directHosts, directCpu));
+    mirrorPulls.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts, mirrorCpu));
     // The same image again: containerd is cold, the peer already holds every layer.
-    warmPulls.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts));
+    warmPulls.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts, warmCpu));
 }
 
 Console.WriteLine();
 Console.WriteLine(pinned ? "cores: registry and supernode on 0, peer daemon and containerd on 1 (PIN=1)" : "cores: every process on both (PIN=1 pins them as in a cluster)");
 Console.WriteLine($"cached {ByteSize.Format(blobSize)} blob, MiB/s   direct: {Join(directRates)}   mirror: {Join(mirrorRates)}");
 Console.WriteLine($"  throughput ratio mirror/direct (medians): {Median(mirrorRates) / Median(directRates):0.00}   (goal >= 0.90)");
+Console.WriteLine($"warm-up cold pulls (not in the ratio), s   direct: {Join(warmupDirect)}   mirror: {Join(warmupMirror)}");
 Console.WriteLine($"cold pull of {coldLayers.Length} layers ({ByteSize.Format(coldLayers.Sum())}), s   direct: {Join(directPulls)}   mirror: {Join(mirrorPulls)}");
 Console.WriteLine($"  time ratio mirror/direct (medians): {Median(mirrorPulls) / Median(directPulls):0.00}   (goal <= 1.10)");
 Console.WriteLine($"same images again, layers already on the peer, s: {Join(warmPulls)}   ratio to direct: {Median(warmPulls) / Median(directPulls):0.00}");
+Console.WriteLine("CPU seconds per pull (mean), by process; 'machine' is every process on both cores, ctr included:");
+foreach (var (label, cpu, seconds) in new[] { ("direct", directCpu, directPulls), ("mirror", mirrorCpu, mirrorPulls), ("again", warmCpu, warmPulls) })
+{
+    var parts = processes.Select((p, k) => $"{p.Name} {cpu.Process[k] / rounds:0.00}");
+    Console.WriteLine($"  {label,-7} {string.Join("  ", parts)}  machine {cpu.Machine / rounds:0.00} of {Environment.ProcessorCount * seconds.Average():0.00} core-s ({100 * cpu.Machine / rounds / (Environment.ProcessorCount * seconds.Average()):0}% busy)");
+}
 if (Environment.GetEnvironmentVariable("KEEP") != "1")
 {
     Directory.Delete(work, recursive: true);
@@ -112,11 +138,18 @@ async Task<double> ReadAllAsync(string url)
     return watch.Elapsed.TotalSeconds;
 }
 
-async Task<double> PullAsync(string reference, string hostsDir)
+async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
 {
+    var perProcess = processes.Select(p => new ProcessCpu([p.Pid])).ToArray();
+    var machine = new MachineLoad();
     var watch = Stopwatch.StartNew();
     (await containerd.PullAsync(reference, hostsDir, cancellationToken: ct)).ThrowIfFailed("ctr pull " + reference);
     var seconds = watch.Elapsed.TotalSeconds;
+    cpu.Machine += machine.BusyFraction() * Environment.ProcessorCount * seconds;
+    for (var k = 0; k < perProcess.Length; k++)
+    {
+        cpu.Process[k] += perProcess[k].Elapsed();
+    }
     await containerd.RemoveImageAsync(reference, ct);
     return seconds;
 }
@@ -134,3 +167,11 @@ static string RuntimeArch() => System.Runtime.InteropServices.RuntimeInformation
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
 static string Join(List<double> values) => string.Join(" ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+
+/// <summary>CPU seconds summed over a kind of pull: per process, and the whole machine's busy core-seconds.</summary>
+sealed class PullCpu(int processes)
+{
+    public double[] Process { get; } = new double[processes];
+
+    public double Machine { get; set; }
+}

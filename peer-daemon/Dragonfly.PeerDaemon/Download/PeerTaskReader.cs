@@ -11,11 +11,28 @@ namespace Dragonfly.PeerDaemon.Download;
 public static class PeerTaskReader
 {
     /// <summary>
-    /// Bytes read into the response per step. The response pipe buffers them until the socket takes them, so this
-    /// is memory held per client: 64 KiB stays below the large-object heap and is pooled (200 clients of one
-    /// cached blob held over 1 GiB resident with 1 MiB steps, about 200 MiB with these).
+    /// Bytes read into the response per step when many clients are being served. The response pipe buffers them
+    /// until the socket takes them, so this is memory held per client: 64 KiB stays below the large-object heap
+    /// and is pooled (200 clients of one cached blob held over 1 GiB resident with 1 MiB steps, 494 MiB with
+    /// 256 KiB steps, about 225 MiB with these).
     /// </summary>
     public const int DefaultChunkSize = 64 * 1024;
+
+    /// <summary>
+    /// Bytes read per step while at most <see cref="LargeChunkReaders"/> responses are being sent, the usual case
+    /// of one node's container runtime pulling a few layers. Each step is a read and a flush that waits for the
+    /// socket (Kestrel buffers 64 KiB per response), so fewer, larger steps are faster: a cached 1 GiB blob went
+    /// from 0.79-0.83 to 1.11-1.16 of docker-registry's own throughput with these.
+    /// </summary>
+    public const int LargeChunkSize = 256 * 1024;
+
+    /// <summary>
+    /// Concurrent responses up to which steps are <see cref="LargeChunkSize"/>: at most 4 MiB of large-object
+    /// buffers in flight, which the shared array pool keeps and reuses; beyond it, each new step is 64 KiB.
+    /// </summary>
+    public const int LargeChunkReaders = 16;
+
+    private static int s_sending;
 
     /// <summary>Waits until the content length is known; the error when the download failed first.</summary>
     public static async Task<(long Length, DownloadError? Error)> WaitForLengthAsync(PeerTask task, CancellationToken cancellationToken)
@@ -41,8 +58,24 @@ public static class PeerTaskReader
     /// Returns how many bytes were written, when the download failed before the range was complete why, and whether
     /// the bytes came from more than one content (the download started over, from the source, while they were sent).
     /// </summary>
-    /// <param name="chunkSize">Bytes read into the destination per step (see <see cref="DefaultChunkSize"/>).</param>
-    public static async Task<CopyResult> CopyAsync(PeerTask task, long offset, long length, PipeWriter destination, CancellationToken cancellationToken, int chunkSize = DefaultChunkSize)
+    /// <param name="chunkSize">
+    /// Bytes read into the destination per step; by default <see cref="LargeChunkSize"/> or, with more than
+    /// <see cref="LargeChunkReaders"/> responses being sent, <see cref="DefaultChunkSize"/>.
+    /// </param>
+    public static async Task<CopyResult> CopyAsync(PeerTask task, long offset, long length, PipeWriter destination, CancellationToken cancellationToken, int? chunkSize = null)
+    {
+        Interlocked.Increment(ref s_sending);
+        try
+        {
+            return await CopyRangeAsync(task, offset, length, destination, chunkSize, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_sending);
+        }
+    }
+
+    private static async Task<CopyResult> CopyRangeAsync(PeerTask task, long offset, long length, PipeWriter destination, int? chunkSize, CancellationToken cancellationToken)
     {
         var position = offset;
         var end = offset + length;
@@ -86,7 +119,7 @@ public static class PeerTaskReader
                 mixed |= !ReferenceEquals(firstSource, content);
                 try
                 {
-                    position += await SendAsync(content!, position, available, destination, chunkSize, cancellationToken);
+                    position += await SendAsync(content!, position, available, destination, chunkSize ?? StepSize(), cancellationToken);
                 }
                 catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && (content!.IsClosed || !ReferenceEquals(task.Content, content)))
                 {
@@ -147,6 +180,8 @@ public static class PeerTaskReader
         }
         return sent;
     }
+
+    private static int StepSize() => Volatile.Read(ref s_sending) <= LargeChunkReaders ? LargeChunkSize : DefaultChunkSize;
 
     /// <summary>Held bytes from <paramref name="position"/> on that may go out now: all once the content is verified whole.</summary>
     private static long Sendable(StoredContent content, long position, bool verified)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dragonfly.Bench.Distribution;
+namespace Dragonfly.LocalCluster.Measurement;
 
 /// <summary>
 /// How busy the whole machine's CPUs were between two readings of /proc/stat (every process, including any

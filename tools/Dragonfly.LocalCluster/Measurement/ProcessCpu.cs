@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dragonfly.Bench.Distribution;
+namespace Dragonfly.LocalCluster.Measurement;
 
 /// <summary>
 /// CPU time a set of processes used between two readings of /proc/PID/stat (user + system, Linux): where the
