@@ -17,7 +17,8 @@ run: build
 run-mirror: deps-registry build
 	$(DOTNET) tools/Dragonfly.Run/bin/$(CONFIG)/net10.0/Dragonfly.Run.dll mirror
 
-## bench-mirror: cached blob through the mirror vs straight from docker-registry, cold pull through the mirror vs direct (BLOB=1G ROUNDS=3).
+## bench-mirror: cached blob through the mirror vs straight from docker-registry, cold pull through the mirror vs direct, on loopback
+## and with the registry behind a link (BLOB=1G ROUNDS=3 WARMUP=3 REGISTRY_LINK=125M, 0 skips the link); CPU seconds per process.
 bench-mirror: deps-registry build
 	$(DOTNET) bench/Dragonfly.Bench.Mirror/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Mirror.dll
 

@@ -1,41 +1,47 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dragonfly.Bench.Mirror;
 using Dragonfly.Core;
 using Dragonfly.LocalCluster;
 using Dragonfly.LocalCluster.Measurement;
 using Dragonfly.LocalCluster.Registry;
 
-// Two comparisons, each against a baseline measured in this same run and interleaved with it (the machine is
+// Comparisons, each against a baseline measured in this same run and interleaved with it (the machine is
 // noisy): (1) a cached blob through a peer daemon's mirror vs straight from docker-registry, as throughput;
-// (2) a cold multi-layer image pull by containerd through the mirror vs direct, as time.
+// (2) a cold multi-layer image pull by containerd through the mirror vs direct, as time, with the registry on
+// loopback; (3) the same with the registry behind a link of REGISTRY_LINK bytes/s (default 125M, about 1 Gbit/s;
+// 0 skips it), as a registry across a network is.
 var blobSize = ByteSize.Parse(Environment.GetEnvironmentVariable("BLOB") ?? "1G");
 var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", CultureInfo.InvariantCulture);
 // Unmeasured cold pulls first, both ways: a daemon just started compiles its download path as it runs it (tiered
 // JIT: half the supernode's and the peer's CPU in the first cold pulls was the JIT), while containerd and the
 // registry are native. The measured rounds compare the daemons in their steady state; the warm-up times are printed too.
 var warmup = int.Parse(Environment.GetEnvironmentVariable("WARMUP") ?? "3", CultureInfo.InvariantCulture);
+var linkRate = ByteSize.Parse(Environment.GetEnvironmentVariable("REGISTRY_LINK") ?? "125M");
+var shapedRounds = linkRate > 0 ? rounds : 0;
 var work = Path.Combine(Path.GetTempPath(), "dragonfly-bench-mirror-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
 var ct = stop.Token;
 await using var registry = await DockerRegistry.StartAsync(new DockerRegistryOptions { WorkDir = Path.Combine(work, "registry") }, ct);
 
-Console.WriteLine($"Pushing a {ByteSize.Format(blobSize)} single-layer image and {2 * (warmup + rounds)} cold multi-layer images ...");
+Console.WriteLine($"Pushing a {ByteSize.Format(blobSize)} single-layer image and {2 * (warmup + rounds + shapedRounds)} cold multi-layer images ...");
 var big = await OciImageBuilder.CreateAsync(Path.Combine(work, "big"), "v1", [blobSize], 7, cancellationToken: ct);
 await Skopeo.PushAsync(big.LayoutDir, "v1", registry.Reference("bench/big:v1"), null, ct);
 var coldLayers = new long[] { 4 << 20, 16 << 20, 32 << 20, 64 << 20, 8 << 20 };
 var cold = new List<(string Reference, OciImage Image)>();
-for (var i = 0; i < (warmup + rounds) * 2; i++)
+for (var i = 0; i < (warmup + rounds + shapedRounds) * 2; i++)
 {
     var image = await OciImageBuilder.CreateAsync(Path.Combine(work, "cold" + i), "v1", coldLayers, 100 + i, arch: RuntimeArch(), cancellationToken: ct);
     await Skopeo.PushAsync(image.LayoutDir, "v1", registry.Reference($"bench/cold{i}:v1"), null, ct);
     cold.Add((registry.Reference($"bench/cold{i}:v1"), image));
 }
 
+await using var link = new ShapedLink(System.Net.IPEndPoint.Parse(registry.Host), linkRate);
 await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
 {
     WorkDir = work, OriginRoot = Directory.CreateDirectory(Path.Combine(work, "origin")).FullName, Peers = 1,
-    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host],
+    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host, "--mirror:registries:1", "http://" + link.Host],
 }, ct);
 var mirror = cluster.Peers[0].MirrorAddress;
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -94,6 +100,24 @@ for (var i = warmup; i < warmup + rounds; i++)
     warmPulls.Add(await PullAsync(cold[2 * i + 1].Reference, mirrorHosts, warmCpu));
 }
 
+var shapedDirect = new List<double>();
+var shapedMirror = new List<double>();
+var shapedDirectCpu = new PullCpu(processes.Length);
+var shapedMirrorCpu = new PullCpu(processes.Length);
+if (shapedRounds > 0)
+{
+    Console.WriteLine($"measuring {shapedRounds} rounds with the registry behind a {ByteSize.Format(linkRate)}/s link ...");
+    var shapedDirectHosts = Path.Combine(work, "hosts-shaped-direct");
+    var shapedMirrorHosts = Path.Combine(work, "hosts-shaped-mirror");
+    Containerd.WriteHostsToml(shapedDirectHosts, link.Host, "http://" + link.Host, []);
+    Containerd.WriteHostsToml(shapedMirrorHosts, link.Host, "http://" + link.Host, ["http://" + mirror]);
+    for (var i = warmup + rounds; i < warmup + rounds + shapedRounds; i++)
+    {
+        shapedDirect.Add(await PullAsync(cold[2 * i].Reference.Replace(registry.Host, link.Host), shapedDirectHosts, shapedDirectCpu));
+        shapedMirror.Add(await PullAsync(cold[2 * i + 1].Reference.Replace(registry.Host, link.Host), shapedMirrorHosts, shapedMirrorCpu));
+    }
+}
+
 Console.WriteLine();
 Console.WriteLine(pinned ? "cores: registry and supernode on 0, peer daemon and containerd on 1 (PIN=1)" : "cores: every process on both (PIN=1 pins them as in a cluster)");
 Console.WriteLine($"cached {ByteSize.Format(blobSize)} blob, MiB/s   direct: {Join(directRates)}   mirror: {Join(mirrorRates)}");
@@ -102,11 +126,23 @@ Console.WriteLine($"warm-up cold pulls (not in the ratio), s   direct: {Join(war
 Console.WriteLine($"cold pull of {coldLayers.Length} layers ({ByteSize.Format(coldLayers.Sum())}), s   direct: {Join(directPulls)}   mirror: {Join(mirrorPulls)}");
 Console.WriteLine($"  time ratio mirror/direct (medians): {Median(mirrorPulls) / Median(directPulls):0.00}   (goal <= 1.10)");
 Console.WriteLine($"same images again, layers already on the peer, s: {Join(warmPulls)}   ratio to direct: {Median(warmPulls) / Median(directPulls):0.00}");
-Console.WriteLine("CPU seconds per pull (mean), by process; 'machine' is every process on both cores, ctr included:");
-foreach (var (label, cpu, seconds) in new[] { ("direct", directCpu, directPulls), ("mirror", mirrorCpu, mirrorPulls), ("again", warmCpu, warmPulls) })
+if (shapedRounds > 0)
 {
-    var parts = processes.Select((p, k) => $"{p.Name} {cpu.Process[k] / rounds:0.00}");
-    Console.WriteLine($"  {label,-7} {string.Join("  ", parts)}  machine {cpu.Machine / rounds:0.00} of {Environment.ProcessorCount * seconds.Average():0.00} core-s ({100 * cpu.Machine / rounds / (Environment.ProcessorCount * seconds.Average()):0}% busy)");
+    Console.WriteLine($"cold pull, registry behind a {ByteSize.Format(linkRate)}/s link, s   direct: {Join(shapedDirect)}   mirror: {Join(shapedMirror)}");
+    Console.WriteLine($"  time ratio mirror/direct (medians): {Median(shapedMirror) / Median(shapedDirect):0.00}   (goal <= 1.10)");
+}
+Console.WriteLine("CPU seconds per pull (mean), by process; 'machine' is every process on both cores, ctr included:");
+var kinds = new List<(string, PullCpu, List<double>)> { ("direct", directCpu, directPulls), ("mirror", mirrorCpu, mirrorPulls), ("again", warmCpu, warmPulls) };
+if (shapedRounds > 0)
+{
+    kinds.Add(("link direct", shapedDirectCpu, shapedDirect));
+    kinds.Add(("link mirror", shapedMirrorCpu, shapedMirror));
+}
+foreach (var (label, cpu, seconds) in kinds)
+{
+    var n = seconds.Count;
+    var parts = processes.Select((p, k) => $"{p.Name} {cpu.Process[k] / n:0.00}");
+    Console.WriteLine($"  {label,-11} {string.Join("  ", parts)}  machine {cpu.Machine / n:0.00} of {Environment.ProcessorCount * seconds.Average():0.00} core-s ({100 * cpu.Machine / n / (Environment.ProcessorCount * seconds.Average()):0}% busy)");
 }
 if (Environment.GetEnvironmentVariable("KEEP") != "1")
 {
