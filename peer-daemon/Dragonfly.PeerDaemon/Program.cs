@@ -79,7 +79,7 @@ if (options.Mirror.Enabled)
 }
 DaemonRpcService.Map(app);
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
-app.MapMonitoring();
+app.MapMonitoring(store.NotReadyReason);
 
 await app.StartAsync();
 var host = app.Services.GetRequiredService<HostIdentity>();

@@ -52,7 +52,7 @@ store.Evicted += (taskId, _) => scheduler.ContentEvicted(taskId);
 var limits = app.Services.GetRequiredService<SeedRateLimits>();
 SchedulerRpcService.Map(app);
 app.MapPieceDownload(id => store.TryGet(id), limits.Upload, metrics.Uploaded);
-app.MapMonitoring();
+app.MapMonitoring(store.NotReadyReason);
 
 await app.StartAsync();
 var seed = app.Services.GetRequiredService<CdnSeed>();

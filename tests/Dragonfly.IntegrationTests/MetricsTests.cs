@@ -56,6 +56,41 @@ public sealed partial class MetricsTests : ClusterFixture
     }
 
     [Test]
+    public async Task Readyz_Is503NamingTheDataDirectory_WhileItIsGone_AndOkOnceItIsBack()
+    {
+        var cluster = await StartClusterAsync(peers: 1);
+        var peer = cluster.Peers[0];
+        var components = new[]
+        {
+            (Url: $"http://127.0.0.3:{cluster.Supernode!.Port("metricsPort")}/readyz", Data: Path.Combine(WorkDir, "supernode-data")),
+            (Url: $"http://{peer.Ip}:{peer.Process.Port("metricsPort")}/readyz", Data: Path.Combine(WorkDir, peer.Name + "-data")),
+        };
+        foreach (var (url, data) in components)
+        {
+            Assert.That(Directory.Exists(data), data);
+            using (var ready = await Http.GetAsync(url, TestTimeout.Token))
+            {
+                Assert.That((int)ready.StatusCode, Is.EqualTo(200), url);
+            }
+
+            Directory.Move(data, data + ".away"); // the volume went away
+            using (var gone = await Http.GetAsync(url, TestTimeout.Token))
+            {
+                Assert.That((int)gone.StatusCode, Is.EqualTo(503), url);
+                Assert.That(await gone.Content.ReadAsStringAsync(TestTimeout.Token), Does.Contain("not ready: the data directory " + data));
+            }
+            using (var alive = await Http.GetAsync(url.Replace("/readyz", "/healthz"), TestTimeout.Token))
+            {
+                Assert.That((int)alive.StatusCode, Is.EqualTo(200), "the process itself is healthy: it is not restarted for this");
+            }
+
+            Directory.Move(data + ".away", data);
+            using var back = await Http.GetAsync(url, TestTimeout.Token);
+            Assert.That((int)back.StatusCode, Is.EqualTo(200), url);
+        }
+    }
+
+    [Test]
     public async Task GrafanaDashboard_QueriesOnlyMetricsTheComponentsPublish()
     {
         TestFiles.WriteRandom(Path.Combine(OriginRoot, "data.bin"), 4L << 20);

@@ -34,6 +34,26 @@ public sealed partial class ContentStore
 
     public string RootDirectory { get; }
 
+    /// <summary>
+    /// Why the store cannot take content now, or null when it can: its directory must exist and accept a new file
+    /// (a probe file, created and deleted). Readiness (<c>/readyz</c>) reports it, so Kubernetes stops routing to, and
+    /// a rollout stops at, a component whose disk went away or turned read-only.
+    /// </summary>
+    public string? NotReadyReason()
+    {
+        var probe = Path.Combine(RootDirectory, ".ready-probe");
+        try
+        {
+            using var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            file.WriteByte(0);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"the data directory {RootDirectory} does not accept new files ({e.Message}); check the volume mounted there";
+        }
+    }
+
     /// <summary>Raised after completed content was evicted (outside any lock).</summary>
     public event Action<TaskId, EvictionReason>? Evicted;
 

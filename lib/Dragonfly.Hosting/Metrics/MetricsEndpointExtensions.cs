@@ -24,14 +24,17 @@ public static class MetricsEndpointExtensions
 
     /// <summary>
     /// The monitoring endpoints every component serves: <c>/metrics</c>, <c>/healthz</c> (the process answers) and
-    /// <c>/readyz</c> (ready: requests are only answered once every port is bound). The monitoring listener
+    /// <c>/readyz</c>: 200 once every port is bound (requests are only answered then) and
+    /// <paramref name="notReadyReason"/> gives null; otherwise 503 with the reason. The monitoring listener
     /// (see <see cref="ListenerRoles"/>) serves these and nothing else.
     /// </summary>
-    public static void MapMonitoring(this WebApplication app)
+    public static void MapMonitoring(this WebApplication app, Func<string?>? notReadyReason = null)
     {
         app.UseMonitoringPortConfinement();
         app.MapPrometheusMetrics();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => notReadyReason?.Invoke() is { } reason
+            ? Results.Text($"not ready: {reason}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok\n"));
     }
 }

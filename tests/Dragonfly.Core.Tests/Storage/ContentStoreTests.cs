@@ -22,6 +22,25 @@ public sealed class ContentStoreTests
     private static TaskId Id(string seed) => new ContentKey("http://h/" + seed).ToTaskId();
 
     [Test]
+    public void NotReadyReason_NamesTheDirectory_OnlyWhileItCannotTakeFiles_AndLeavesNoProbeBehind()
+    {
+        var store = NewStore();
+        Assert.That(store.NotReadyReason(), Is.Null);
+        Assert.That(Directory.GetFileSystemEntries(_dir), Is.Empty, "the probe file is deleted");
+
+        Directory.Move(_dir, _dir + ".away");
+        try
+        {
+            Assert.That(store.NotReadyReason(), Does.StartWith($"the data directory {_dir} does not accept new files"));
+        }
+        finally
+        {
+            Directory.Move(_dir + ".away", _dir);
+        }
+        Assert.That(store.NotReadyReason(), Is.Null);
+    }
+
+    [Test]
     public async Task CompletedContent_SurvivesARestart()
     {
         var data = RandomNumberGenerator.GetBytes(10 * 1024 * 1024 + 3);
