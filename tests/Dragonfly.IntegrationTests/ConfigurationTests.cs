@@ -67,7 +67,8 @@ public sealed class ConfigurationTests : ClusterFixture
     {
         // The chart's values become the peer's config file, the operator's Supernode reconcile the supernode's:
         // a key either writes that the process does not know would stop it at start.
-        var chart = await RenderedChart.RenderAsync(WorkDir, "peer: {cache: {quota: 10Gi}, rateLimits: {upload: 100M}}", TestTimeout.Token);
+        var chart = await RenderedChart.RenderAsync(WorkDir,
+            "peer: {cache: {quota: 10Gi}, rateLimits: {upload: 100M}, config: {cache: {highWatermark: 0.95}, download: {pieceTimeout: '00:00:20'}}}", TestTimeout.Token);
         var peerConfig = Output("peer.json");
         await File.WriteAllTextAsync(peerConfig, (string)chart.Get("ConfigMap", "test-dragonfly-peer")["data"]!["peer.json"]!);
         var supernodeConfig = Output("supernode.json");
@@ -77,7 +78,14 @@ public sealed class ConfigurationTests : ClusterFixture
             Spec = new Dragonfly.Operator.Entities.V1Alpha1SupernodeSpec { Image = "x", CacheQuota = "20Gi" },
         };
         await File.WriteAllTextAsync(supernodeConfig, SupernodeResources.ConfigMap(resource).Data![SupernodeResources.ConfigFileName]);
-        Assert.That(JsonNode.Parse(await File.ReadAllTextAsync(peerConfig))!["cache"]!["quota"]!.GetValue<string>(), Is.EqualTo("10Gi"));
+        var rendered = JsonNode.Parse(await File.ReadAllTextAsync(peerConfig))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(rendered["cache"]!["quota"]!.GetValue<string>(), Is.EqualTo("10Gi"));
+            // peer.config carries any other key under the daemon's own name, merged with what the chart sets.
+            Assert.That(rendered["cache"]!["highWatermark"]!.GetValue<double>(), Is.EqualTo(0.95));
+            Assert.That(rendered["download"]!["pieceTimeout"]!.GetValue<string>(), Is.EqualTo("00:00:20"));
+        });
 
         // Only what cannot be the same on this machine is overridden: addresses, ports and directories.
         var supernode = Own(await ComponentProcess.StartAsync("supernode", ComponentBinaries.Supernode,
