@@ -42,6 +42,25 @@ public sealed class TlsTests : ClusterFixture
             Assert.That(await GetAsync(scheduler, ca, ca.IssueLoaded("member2", IPAddress.Loopback)), Is.EqualTo(HttpStatusCode.OK));
         });
 
+        // The supernode's two ports refuse the same three clients: its piece port (HTTP/1.1) and its scheduler's
+        // gRPC port (HTTP/2 only; a member gets /healthz there over h2).
+        var grpc = new Uri($"https://127.0.0.3:{cluster.Supernode.Port("grpcPort")}/healthz");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(async () => await GetAsync(new Uri(scheduler.AbsoluteUri.Replace("https://", "http://")), ca, clientCertificate: null),
+                Throws.InstanceOf<HttpRequestException>(), "cleartext on the supernode's piece port");
+            Assert.That(async () => await GetAsync(scheduler, ca, clientCertificate: null), Throws.InstanceOf<HttpRequestException>(), "supernode piece port, no client certificate");
+            Assert.That(async () => await GetAsync(scheduler, ca, stranger.IssueLoaded("stranger2", IPAddress.Loopback)), Throws.InstanceOf<HttpRequestException>(),
+                "supernode piece port, a client certificate from another CA");
+            Assert.That(async () => await HttpsProbe.GetStatusAsync(new Uri(grpc.AbsoluteUri.Replace("https://", "http://")), ca.CaFile, null, http2: true),
+                Throws.InstanceOf<HttpRequestException>(), "cleartext h2 on the scheduler port");
+            Assert.That(async () => await HttpsProbe.GetStatusAsync(grpc, ca.CaFile, null, http2: true), Throws.InstanceOf<HttpRequestException>(), "scheduler port, no client certificate");
+            Assert.That(async () => await HttpsProbe.GetStatusAsync(grpc, ca.CaFile, stranger.IssueLoaded("stranger3", IPAddress.Loopback), http2: true),
+                Throws.InstanceOf<HttpRequestException>(), "scheduler port, a client certificate from another CA");
+            Assert.That(await HttpsProbe.GetStatusAsync(grpc, ca.CaFile, ca.IssueLoaded("member4", IPAddress.Loopback), http2: true),
+                Is.EqualTo(HttpStatusCode.OK), "a member reaches the scheduler port");
+        });
+
         // The metrics ports serve TLS without asking for a client certificate (Prometheus and the kubelet have
         // none), and serve nothing but the monitoring paths: pieces stay behind mutual TLS.
         var taskPath = "/download/" + Uri.EscapeDataString(results[0].Summary!.TaskId);
