@@ -37,11 +37,12 @@ public sealed partial class ContentStore
     /// <summary>
     /// Why the store cannot take content now, or null when it can: its directory must exist and accept a new file
     /// (a probe file, created and deleted). Readiness (<c>/readyz</c>) reports it, so Kubernetes stops routing to, and
-    /// a rollout stops at, a component whose disk went away or turned read-only.
+    /// a rollout stops at, a component whose disk went away or turned read-only. Each call has its own probe file, so
+    /// probes at the same moment (the kubelet's and a person's) never collide on it.
     /// </summary>
     public string? NotReadyReason()
     {
-        var probe = Path.Combine(RootDirectory, ".ready-probe");
+        var probe = Path.Combine(RootDirectory, $".ready-probe-{Guid.NewGuid():N}");
         try
         {
             using var file = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);

@@ -41,6 +41,18 @@ public sealed class ContentStoreTests
     }
 
     [Test]
+    public void NotReadyReason_ProbesAtTheSameMoment_AllSeeAWritableDirectory()
+    {
+        var store = NewStore();
+
+        var reasons = new string?[64];
+        Parallel.For(0, reasons.Length, i => reasons[i] = store.NotReadyReason());
+
+        Assert.That(reasons, Has.All.Null);
+        Assert.That(Directory.GetFileSystemEntries(_dir), Is.Empty, "every probe file is deleted");
+    }
+
+    [Test]
     public async Task CompletedContent_SurvivesARestart()
     {
         var data = RandomNumberGenerator.GetBytes(10 * 1024 * 1024 + 3);
