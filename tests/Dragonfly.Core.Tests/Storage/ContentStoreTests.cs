@@ -98,6 +98,29 @@ public sealed class ContentStoreTests
     }
 
     [Test]
+    public async Task WritePiece_LargerThanOneWrite_LandsWholeAtItsOffset_NeighboursUntouched()
+    {
+        var content = NewStore().GetOrCreate(Id("chunks"));
+        const int size = 4 * 1024 * 1024;
+        content.SetLayout(3L * size - 5, size);
+        var first = RandomNumberGenerator.GetBytes(size);
+        var last = RandomNumberGenerator.GetBytes(size - 5);
+        Assert.That(last.Length % StoredContent.MaxWriteSize, Is.Not.Zero, "the test needs the last write to be a partial one");
+
+        await content.WritePieceAsync(new Piece(0, 0, size, Digest.Compute(first)), first, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(2, 2L * size, last.Length, Digest.Compute(last)), last, CancellationToken.None);
+
+        var back = new byte[3 * size - 5];
+        Assert.That(await content.ReadAsync(0, back, CancellationToken.None), Is.EqualTo(back.Length));
+        Assert.Multiple(() =>
+        {
+            Assert.That(back.AsSpan(0, size).SequenceEqual(first), Is.True, "piece 0");
+            Assert.That(back.AsSpan(size, size).IndexOfAnyExcept((byte)0), Is.EqualTo(-1), "piece 1 never written");
+            Assert.That(back.AsSpan(2 * size).SequenceEqual(last), Is.True, "piece 2, ending in a short write");
+        });
+    }
+
+    [Test]
     public void SetLayout_NotEnoughSpace_SaysHowMuchIsNeededAndFree()
     {
         var content = NewStore(reserved: long.MaxValue / 2).GetOrCreate(Id("big"));
