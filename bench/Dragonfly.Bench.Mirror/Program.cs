@@ -19,6 +19,8 @@ var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", Cult
 var warmup = int.Parse(Environment.GetEnvironmentVariable("WARMUP") ?? "3", CultureInfo.InvariantCulture);
 var linkRate = ByteSize.Parse(Environment.GetEnvironmentVariable("REGISTRY_LINK") ?? "125M");
 var shapedRounds = linkRate > 0 ? rounds : 0;
+using var reporting = PageReporting.Apply(Environment.GetEnvironmentVariable("PAGE_REPORTING"));
+Console.WriteLine(reporting.Description);
 var work = Path.Combine(Path.GetTempPath(), "dragonfly-bench-mirror-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
@@ -181,6 +183,12 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
     var watch = Stopwatch.StartNew();
     (await containerd.PullAsync(reference, hostsDir, cancellationToken: ct)).ThrowIfFailed("ctr pull " + reference);
     var seconds = watch.Elapsed.TotalSeconds;
+    if (Environment.GetEnvironmentVariable("PULL_LOG") is { } pullLog)
+    {
+        // Each pull's window on CLOCK_MONOTONIC (ns), to cut a `perf record -k CLOCK_MONOTONIC` profile by pull.
+        var end = Stopwatch.GetTimestamp();
+        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - watch.ElapsedTicks} {end}\n");
+    }
     cpu.Machine += machine.BusyFraction() * Environment.ProcessorCount * seconds;
     for (var k = 0; k < perProcess.Length; k++)
     {
