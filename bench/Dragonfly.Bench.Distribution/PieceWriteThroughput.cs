@@ -9,7 +9,8 @@ namespace Dragonfly.Bench.Distribution;
 /// <summary>
 /// What a peer does with each piece it receives, on one thread: SHA-256 against the seed's digest, then
 /// <see cref="StoredContent.WritePieceAsync"/> at its offset in the pre-allocated file (page cache of the
-/// store's disk). Beside it, in the same run, the two halves alone: SHA-256 only, and positional writes only.
+/// store's disk). Beside it, in the same run, the two halves alone: SHA-256 only, and positional writes only (in
+/// writes of the store's size, <see cref="StoredContent.MaxWriteSize"/>).
 /// </summary>
 public static class PieceWriteThroughput
 {
@@ -34,13 +35,18 @@ public static class PieceWriteThroughput
             }
             return Task.CompletedTask;
         });
-        var writeOnly = await Rate(count, async () =>
+        var writeOnly = await Rate(count, () =>
         {
             using var handle = File.OpenHandle(Path.Combine(directory, "write-only"), FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, totalBytes);
             for (var n = 0; n < count; n++)
             {
-                await RandomAccess.WriteAsync(handle, buffers[n % Distinct], (long)n * PieceSize, cancellationToken);
+                // In writes of the size the store uses (see StoredContent.MaxWriteSize).
+                for (var done = 0; done < PieceSize; done += StoredContent.MaxWriteSize)
+                {
+                    RandomAccess.Write(handle, buffers[n % Distinct].AsSpan(done, StoredContent.MaxWriteSize), (long)n * PieceSize + done);
+                }
             }
+            return Task.CompletedTask;
         });
         var content = store.GetOrCreate(new ContentKey("http://127.0.0.2/piece-write").ToTaskId());
         content.SetLayout(totalBytes, PieceSize);
