@@ -63,6 +63,22 @@ public sealed partial class RegistryMirror(
             LogUpstreamUnavailable(registry.BaseAddress.Authority, e.Message);
             await ResponseRelay.WriteErrorAsync(context, OciError.Unavailable(e.Message));
         }
+        catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // The registry broke off an answer being relayed (a body cut short, a reset connection); the client
+            // is still there. Before anything went out it gets an error; after, a body cut short, never a whole one.
+            var authority = registry.BaseAddress.Authority;
+            if (context.Response.HasStarted)
+            {
+                LogUpstreamBrokeOff(authority, path.Reference, "the response to the client is cut short", e.Message);
+                context.Abort();
+                return;
+            }
+            LogUpstreamBrokeOff(authority, path.Reference, "answering 502", e.Message);
+            context.Response.Clear();
+            context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
+            await ResponseRelay.WriteErrorAsync(context, OciError.BadGateway($"registry {authority} broke off its answer for {path.Name}:{path.Reference}: {e.Message}"));
+        }
     }
 
     /// <summary>
@@ -168,6 +184,9 @@ public sealed partial class RegistryMirror(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Registry} served {Reference} wrongly; not passed on: {Reason}")]
     private partial void LogUpstreamContentRejected(string registry, string reference, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Registry} broke off its answer for {Reference}; {Outcome}: {Reason}")]
+    private partial void LogUpstreamBrokeOff(string registry, string reference, string outcome, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream {Registry} unavailable: {Reason}")]
     private partial void LogUpstreamUnavailable(string registry, string reason);

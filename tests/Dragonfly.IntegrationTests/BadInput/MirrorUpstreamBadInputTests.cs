@@ -150,6 +150,23 @@ public sealed class MirrorUpstreamBadInputTests : ScriptedMirrorFixture
     }
 
     [Test]
+    public async Task Blob_RelayedAndCutShortByTheRegistry_BodyCutShort_AWarningNamesTheRegistry_NoUnhandledException()
+    {
+        // A refused HEAD makes the mirror relay the registry's GET itself; the registry dies 5 MiB into 6.
+        var real = RandomNumberGenerator.GetBytes(6 << 20);
+        var digest = DigestOf(real);
+        Registry.Script($"/v2/bad/app/blobs/{digest}", ScriptedRegistry.BlobWithWrongBytes(real.Length, real[..(5 << 20)], headRefused: true));
+        var logStart = new FileInfo(Peer.Process.LogPath).Length;
+
+        var received = await ReceiveBlobAsync($"/v2/bad/app/blobs/{digest}", real.Length);
+
+        Assert.That(received, Is.Null.Or.Not.EqualTo(real.Length), "the client got a whole body although the registry sent 5 of 6 MiB");
+        var log = await PeerLogOnceItContainsAsync(logStart, $"broke off its answer for {digest}");
+        Assert.That(log, Does.Contain($"Upstream {Registry.Host} broke off its answer for {digest}; the response to the client is cut short"));
+        Assert.That(log, Does.Not.Contain("unhandled exception").IgnoreCase);
+    }
+
+    [Test]
     public async Task Manifest_RegistryNeverAnswers_503WithinTheUpstreamTimeout()
     {
         Registry.Script("/v2/bad/app/manifests/silent-registry", ScriptedRegistry.Silence());
@@ -160,6 +177,33 @@ public sealed class MirrorUpstreamBadInputTests : ScriptedMirrorFixture
         await AssertOciErrorAsync(response, 503, "UNAVAILABLE", $"did not answer within {UpstreamTimeoutSeconds} s");
         // Generous: the point is that the mirror gives up by itself, not how precisely (the machine is shared).
         Assert.That(TimeProvider.System.GetElapsedTime(started), Is.LessThan(TimeSpan.FromSeconds(UpstreamTimeoutSeconds * 10)));
+    }
+
+    /// <summary>
+    /// The peer daemon's log written since <paramref name="from"/>, once it contains <paramref name="text"/> (the
+    /// daemon's output reaches its log file a moment after the request ends); fails after 30 s without it.
+    /// </summary>
+    private async Task<string> PeerLogOnceItContainsAsync(long from, string text)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (true)
+        {
+            await using (var file = new FileStream(Peer.Process.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                file.Position = from;
+                var written = await new StreamReader(file).ReadToEndAsync(Timeout);
+                if (written.Contains(text, StringComparison.Ordinal))
+                {
+                    return written;
+                }
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    Assert.Fail($"the peer's log has no '{text}' within 30 s; it logged:\n{written}");
+                }
+            }
+            await poll.WaitForNextTickAsync(Timeout);
+        }
     }
 
     /// <summary>
