@@ -40,11 +40,7 @@ public static class PieceWriteThroughput
             using var handle = File.OpenHandle(Path.Combine(directory, "write-only"), FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, totalBytes);
             for (var n = 0; n < count; n++)
             {
-                // In writes of the size the store uses (see StoredContent.MaxWriteSize).
-                for (var done = 0; done < PieceSize; done += StoredContent.MaxWriteSize)
-                {
-                    RandomAccess.Write(handle, buffers[n % Distinct].AsSpan(done, StoredContent.MaxWriteSize), (long)n * PieceSize + done);
-                }
+                StoredContent.WriteInSteps(handle, buffers[n % Distinct], (long)n * PieceSize);
             }
             return Task.CompletedTask;
         });

@@ -142,6 +142,15 @@ public sealed class StoredContent : IDisposable
     /// </summary>
     public const int MaxWriteSize = 1 << 20;
 
+    /// <summary>Writes <paramref name="data"/> at <paramref name="offset"/> in pwrites of at most <see cref="MaxWriteSize"/>.</summary>
+    public static void WriteInSteps(SafeFileHandle handle, ReadOnlySpan<byte> data, long offset)
+    {
+        for (var done = 0; done < data.Length; done += MaxWriteSize)
+        {
+            RandomAccess.Write(handle, data.Slice(done, Math.Min(MaxWriteSize, data.Length - done)), offset + done);
+        }
+    }
+
     /// <summary>Writes bytes at an offset without marking anything held (the seed writes a piece in chunks).</summary>
     /// <exception cref="InsufficientStorageException">Content of unknown length grew past what the cache may hold.</exception>
     /// <remarks>
@@ -158,11 +167,7 @@ public sealed class StoredContent : IDisposable
         try
         {
             ReserveUpTo(offset + data.Length);
-            var handle = WritableHandle();
-            for (var done = 0; done < data.Length; done += MaxWriteSize)
-            {
-                RandomAccess.Write(handle, data.Span.Slice(done, Math.Min(MaxWriteSize, data.Length - done)), offset + done);
-            }
+            WriteInSteps(WritableHandle(), data.Span, offset);
             return ValueTask.CompletedTask;
         }
         catch (Exception e)

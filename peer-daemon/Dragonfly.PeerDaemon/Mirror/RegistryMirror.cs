@@ -76,7 +76,6 @@ public sealed partial class RegistryMirror(
             }
             LogUpstreamBrokeOff(authority, path.Reference, "answering 502", e.Message);
             context.Response.Clear();
-            context.Response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
             await ResponseRelay.WriteErrorAsync(context, OciError.BadGateway($"registry {authority} broke off its answer for {path.Name}:{path.Reference}: {e.Message}"));
         }
     }
