@@ -26,7 +26,7 @@ public sealed class ScriptedSeed : ISeed
         observer.LayoutKnown(taskId, length, pieceSize);
         for (var k = 0; k < pieces; k++)
         {
-            observer.PieceStored(taskId, new Piece(k, (long)k * pieceSize, pieceSize, Digest.Compute(BitConverter.GetBytes(k))));
+            observer.PieceStored(taskId, new Piece(k, (long)k * pieceSize, pieceSize, PieceDigest.Final(Digest.Compute(BitConverter.GetBytes(k)))));
         }
         observer.Completed(taskId, length, null);
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Dragonfly.Core;
 using Dragonfly.Core.Pieces;
 using Dragonfly.Core.RateLimiting;
@@ -9,8 +8,9 @@ using Dragonfly.Core.RateLimiting;
 namespace Dragonfly.Transfer;
 
 /// <summary>
-/// Fetches one piece from a parent by range GET into a caller-owned buffer and verifies it against the
-/// digest the seed computed. The buffer's content is only meaningful when the result is <see cref="PieceFetchStatus.Ok"/>.
+/// Fetches one piece from a parent by range GET into a caller-owned buffer and verifies it as a link of the
+/// content's SHA-256 chain: from <c>start</c> (the previous piece's digest) over its bytes to the digest the seed
+/// computed (<see cref="PieceDigest"/>). The buffer's content is only meaningful when the result is <see cref="PieceFetchStatus.Ok"/>.
 /// </summary>
 public sealed class PieceFetcher(HttpClient http, TimeProvider time)
 {
@@ -20,7 +20,7 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
     public const int MaxConnectionsPerParentHost = 128;
 
     public async Task<PieceFetchResult> FetchAsync(
-        Uri parentBase, TaskId taskId, Piece piece, Memory<byte> buffer,
+        Uri parentBase, TaskId taskId, Piece piece, PieceDigest start, Memory<byte> buffer,
         IReadOnlyList<ByteRateLimiter> limiters, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (buffer.Length < piece.Size)
@@ -44,7 +44,7 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
                 return Result(PieceFetchStatus.Unreachable, $"parent answered {(int)response.StatusCode} instead of 206", started);
             }
             await using var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var chain = Sha256Chain.Resume(start, piece.Offset);
             var filled = 0;
             while (true)
             {
@@ -64,17 +64,17 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
                 {
                     await limiter.AcquireAsync(read, linked.Token).ConfigureAwait(false);
                 }
-                hash.AppendData(buffer.Span.Slice(filled, read));
+                chain.Append(buffer.Span.Slice(filled, read));
                 filled += read;
             }
             if (filled != piece.Size)
             {
                 return Result(PieceFetchStatus.Truncated, $"parent sent {filled} of the {piece.Size} bytes of piece {piece.Number}", started);
             }
-            var actual = Digest.FromHash(hash.GetHashAndReset());
+            var actual = chain.EndOfPiece(last: piece.Digest.IsFinal);
             return actual == piece.Digest
                 ? Result(PieceFetchStatus.Ok, null, started)
-                : Result(PieceFetchStatus.DigestMismatch, $"piece {piece.Number} has digest {actual}, the seed computed {piece.Digest}", started);
+                : Result(PieceFetchStatus.DigestMismatch, $"piece {piece.Number} ends the SHA-256 chain at {actual?.ToString() ?? "no block boundary"}, the seed computed {piece.Digest}", started);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -265,7 +265,11 @@ public sealed partial class ContentStore
             {
                 throw new InvalidDataException($"meta.json does not describe the data file (task {meta.TaskId}, length {meta.ContentLength})");
             }
-            var pieces = meta.Pieces.Select(p => new Piece(p.Number, p.Offset, p.Size, Digest.Parse(p.Digest))).ToArray();
+            if (meta.PieceDigests != ContentMetadata.Sha256ChainDigests)
+            {
+                throw new InvalidDataException($"meta.json was written by an earlier version (piece digests '{meta.PieceDigests}', not '{ContentMetadata.Sha256ChainDigests}'); the content is fetched again when asked for");
+            }
+            var pieces = meta.Pieces.Select(p => new Piece(p.Number, p.Offset, p.Size, PieceDigest.Parse(p.Digest))).ToArray();
             if (!_entries.ContainsKey(id))
             {
                 _entries[id] = new CacheEntry(id, meta.ContentLength, _time.GetUtcNow());

@@ -1,28 +1,36 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Dragonfly.Core.Pieces;
 using Dragonfly.Core.RateLimiting;
 
 namespace Dragonfly.Core.Storage;
 
 /// <summary>
-/// Turns a byte stream from a source into pieces: writes the bytes at their offsets, hashes each piece
-/// (and the whole content) as it goes, and reports every piece the moment it is stored. Used by the seed and
-/// by a peer that goes back to the source itself.
+/// Turns a byte stream from a source into pieces: writes the bytes at their offsets, runs the content's SHA-256
+/// chain over them once (each piece's digest is the chain's state after it, the last piece's the whole digest:
+/// <see cref="PieceDigest"/>), and reports every piece the moment it is stored. Used by the seed and by a peer that
+/// goes back to the source itself.
 /// </summary>
+/// <remarks>
+/// A piece that fills up is reported once the next bytes arrive (it gets the chaining value) or the source ends
+/// (it is the last piece and gets the content's digest): with no Content-Length only the end tells which is which.
+/// </remarks>
 public sealed class PieceCutter : IDisposable
 {
     private const int ReadBufferSize = 256 * 1024;
 
     private readonly StoredContent _content;
     private readonly int _pieceSize;
-    private readonly IncrementalHash _pieceHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly IncrementalHash _wholeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sha256Chain _chain = Sha256Chain.Start();
     private int _pieceFilled;
     private int _pieceNumber;
+    private Piece? _filled;
 
     public PieceCutter(StoredContent content, int pieceSize)
     {
+        if (pieceSize <= 0 || pieceSize % 64 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pieceSize), pieceSize, "pieces are a multiple of 64 bytes (SHA-256 blocks)");
+        }
         _content = content;
         _pieceSize = pieceSize;
         content.UsePieceSize(pieceSize);
@@ -53,11 +61,16 @@ public sealed class PieceCutter : IDisposable
                 }
                 await WriteAsync(buffer.AsMemory(0, read), pieceStored, cancellationToken).ConfigureAwait(false);
             }
-            if (_pieceFilled > 0)
+            var digest = _chain.Finish();
+            if (_filled is { } last)
             {
-                pieceStored(FinishPiece());
+                pieceStored(Report(last with { Digest = PieceDigest.Final(digest) }));
             }
-            return Digest.FromHash(_wholeHash.GetHashAndReset());
+            else if (_pieceFilled > 0)
+            {
+                pieceStored(Report(new Piece(_pieceNumber, (long)_pieceNumber * _pieceSize, _pieceFilled, PieceDigest.Final(digest))));
+            }
+            return digest;
         }
         finally
         {
@@ -68,33 +81,33 @@ public sealed class PieceCutter : IDisposable
     private async Task WriteAsync(ReadOnlyMemory<byte> data, Action<Piece> pieceStored, CancellationToken cancellationToken)
     {
         await _content.WriteAsync(Written, data, cancellationToken).ConfigureAwait(false);
-        _wholeHash.AppendData(data.Span);
         Written += data.Length;
         while (!data.IsEmpty)
         {
+            if (_filled is { } full)
+            {
+                // More bytes follow, so the piece that filled up is not the last: its digest is the chaining value.
+                _filled = null;
+                pieceStored(Report(full));
+            }
             var take = Math.Min(data.Length, _pieceSize - _pieceFilled);
-            _pieceHash.AppendData(data.Span[..take]);
+            _chain.Append(data.Span[..take]);
             _pieceFilled += take;
             data = data[take..];
             if (_pieceFilled == _pieceSize)
             {
-                pieceStored(FinishPiece());
+                _filled = new Piece(_pieceNumber, (long)_pieceNumber * _pieceSize, _pieceSize, _chain.Midstate());
+                _pieceNumber++;
+                _pieceFilled = 0;
             }
         }
     }
 
-    private Piece FinishPiece()
+    private Piece Report(Piece piece)
     {
-        var piece = new Piece(_pieceNumber, (long)_pieceNumber * _pieceSize, _pieceFilled, Digest.FromHash(_pieceHash.GetHashAndReset()));
         _content.MarkHeld(piece);
-        _pieceNumber++;
-        _pieceFilled = 0;
         return piece;
     }
 
-    public void Dispose()
-    {
-        _pieceHash.Dispose();
-        _wholeHash.Dispose();
-    }
+    public void Dispose() => _chain.Dispose();
 }

@@ -20,6 +20,7 @@ public sealed class StoredContent : IDisposable
     private int _users;
     private bool _closed;
     private bool _evicted;
+    private bool _verified;
     private long _reserved;
 
     internal StoredContent(TaskId id, string folder, ContentStore store)
@@ -41,6 +42,15 @@ public sealed class StoredContent : IDisposable
     public int PieceSize { get; private set; } = PieceSizePolicy.DefaultMin;
 
     public bool IsComplete { get; private set; }
+
+    /// <summary>
+    /// Every byte is held and checked against the content's digest (<see cref="MarkVerified"/>), or the content is
+    /// complete. Readers may send all of it, while <see cref="CompleteAsync"/> may still be flushing it to disk.
+    /// </summary>
+    public bool IsVerified
+    {
+        get { lock (_gate) { return _verified || IsComplete; } }
+    }
 
     public string? ContentDigest { get; private set; }
 
@@ -332,6 +342,15 @@ public sealed class StoredContent : IDisposable
         }
     }
 
+    /// <summary>Records that every byte is held and matches the content's digest (see <see cref="IsVerified"/>).</summary>
+    public void MarkVerified()
+    {
+        lock (_gate)
+        {
+            _verified = true;
+        }
+    }
+
     /// <summary>
     /// Makes the content durable and complete: one fsync (delayed sync), then <c>meta.json</c> written
     /// atomically. Only after this does the content survive a restart.
@@ -355,6 +374,7 @@ public sealed class StoredContent : IDisposable
                 ContentLength = contentLength,
                 PieceSize = PieceSize,
                 ContentDigest = contentDigest,
+                PieceDigests = ContentMetadata.Sha256ChainDigests,
                 Pieces = _pieces.Values.OrderBy(p => p.Number).Select(p => new PieceMetadata(p.Number, p.Offset, p.Size, p.Digest.ToString())).ToArray(),
                 CompletedAt = DateTimeOffset.UtcNow,
             };

@@ -80,8 +80,9 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
             return DownloadOutcome.Failure(DownloadErrorKind.DigestMismatch, $"content from {spec.Key.Url} has digest {digest}, expected {spec.Key.Digest}");
         }
         task.SetContentLength(cutter.Written);
-        await content.CompleteAsync(cutter.Written, digest.ToString(), cancellationToken);
+        content.MarkVerified();
         task.Pulse();
+        await content.CompleteAsync(cutter.Written, digest.ToString(), cancellationToken);
         return DownloadOutcome.Success(content);
     }
 

@@ -30,7 +30,7 @@ internal sealed partial class P2PDownload
     private readonly Channel<P2PEvent> _events = Channel.CreateUnbounded<P2PEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Task> _fetches = [];
     private readonly PieceDispatcher _dispatcher;
-    private readonly ContentVerifier _verifier = new();
+    private readonly SortedDictionary<int, Piece> _awaitingStart = [];
     private readonly HashSet<int> _described = [];
     private readonly HashSet<int> _unannounced = [];
     private StoredContent _content = null!;
@@ -68,7 +68,6 @@ internal sealed partial class P2PDownload
         {
             await stop.CancelAsync();
             await Task.WhenAll(_fetches);
-            _verifier.Dispose();
         }
     }
 
@@ -265,24 +264,51 @@ internal sealed partial class P2PDownload
         }
         foreach (var info in packet.Pieces)
         {
-            if (!Digest.TryParse(info.Digest, out var digest, out _) || info.Size <= 0 || info.Offset < 0)
+            if (!PieceDigest.TryParse(info.Digest, out var digest, out _) || info.Size <= 0 || info.Offset < 0 || info.Offset % 64 != 0)
             {
                 continue;
             }
             var piece = new Piece(info.Number, info.Offset, info.Size, digest.Value);
             _described.Add(info.Number);
-            if (_dispatcher.AddPiece(piece))
+            if ((_dispatcher.KnownPiece(info.Number) ?? (_awaitingStart.TryGetValue(info.Number, out var waiting) ? waiting : null)) is { } known)
             {
-                _lastProgress = _env.Time.GetTimestamp();
+                if (known != piece)
+                {
+                    return $"piece {info.Number} is now {piece.Digest} ({piece.Size} bytes at {piece.Offset}), but {known.Digest} was fetched: the content changed at the source";
+                }
+                continue;
             }
-            else if (_dispatcher.KnownPiece(info.Number) is { } known && known != piece)
-            {
-                return $"piece {info.Number} is now {piece.Digest} ({piece.Size} bytes at {piece.Offset}), but {known.Digest} was fetched: the content changed at the source";
-            }
+            _awaitingStart[info.Number] = piece;
         }
+        AdmitDescribedPieces();
         _dispatcher.UpdateParents(packet.Parents);
         return null;
     }
+
+    /// <summary>
+    /// Hands described pieces to the dispatcher once the digest each one starts from is known (the previous
+    /// piece's chaining value; see <see cref="PieceDigest"/>). The seed describes pieces in order, so this is
+    /// normally every piece at once; a piece described after one ending in the content's digest is never fetched.
+    /// </summary>
+    private void AdmitDescribedPieces()
+    {
+        foreach (var (number, piece) in _awaitingStart.ToArray())
+        {
+            if (StartOf(piece) is not { } start)
+            {
+                continue;
+            }
+            _awaitingStart.Remove(number);
+            if (!start.IsFinal && _dispatcher.AddPiece(piece))
+            {
+                _lastProgress = _env.Time.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>Where <paramref name="piece"/>'s link of the SHA-256 chain starts, when known.</summary>
+    private PieceDigest? StartOf(Piece piece) =>
+        piece.Number == 0 ? PieceDigest.Initial : _dispatcher.KnownPiece(piece.Number - 1)?.Digest;
 
     /// <summary>
     /// Tells a supernode this download moved to which of its newly described pieces are already held, so it
@@ -337,7 +363,6 @@ internal sealed partial class P2PDownload
             {
                 _unannounced.Add(piece.Number); // fetched from a parent of the supernode this download left
             }
-            await _verifier.AdvanceAsync(_content, cancellationToken);
             if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
         }
         else
@@ -363,11 +388,11 @@ internal sealed partial class P2PDownload
         while (_dispatcher.InFlight < limit && _dispatcher.Next() is { } next)
         {
             _dispatcher.Started(next.Piece, next.Parent);
-            _fetches.Add(FetchAsync(next.Piece, next.Parent, cancellationToken));
+            _fetches.Add(FetchAsync(next.Piece, StartOf(next.Piece)!.Value, next.Parent, cancellationToken));
         }
     }
 
-    private async Task FetchAsync(Piece piece, ParentState parent, CancellationToken cancellationToken)
+    private async Task FetchAsync(Piece piece, PieceDigest start, ParentState parent, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(piece.Size);
         try
@@ -375,7 +400,7 @@ internal sealed partial class P2PDownload
             PieceFetchResult result;
             try
             {
-                result = await _env.Fetcher.FetchAsync(parent.BaseAddress, _task.TaskId, piece, buffer, _limiters, _env.Options.PieceTimeout, cancellationToken);
+                result = await _env.Fetcher.FetchAsync(parent.BaseAddress, _task.TaskId, piece, start, buffer, _limiters, _env.Options.PieceTimeout, cancellationToken);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -453,7 +478,14 @@ internal sealed partial class P2PDownload
 
     private async Task<P2POutcome> FinishAsync(AsyncDuplexStreamingCall<PieceReport, PeerPacket> call, CancellationToken cancellationToken)
     {
-        var actual = await _verifier.FinishAsync(_content, _contentLength, cancellationToken);
+        // Every piece is verified as a link of the content's SHA-256 chain, so the last one's digest is the digest
+        // of what is held: the whole content is checked without reading it again.
+        var actual = _contentLength == 0 ? Digest.Compute([]) : _dispatcher.KnownPiece(_pieceCount - 1)?.Digest.ContentDigest;
+        if (actual is null)
+        {
+            _content.Discard();
+            return P2POutcome.Fallback($"the supernode described the last piece ({_pieceCount - 1}) without the content's digest");
+        }
         var expected = _spec.Key.Digest ?? _contentDigest;
         if (expected is not null && actual.ToString() != expected)
         {
@@ -463,8 +495,10 @@ internal sealed partial class P2PDownload
                 ? P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.DigestMismatch, message))
                 : P2POutcome.Fallback(message);
         }
+        // Readers may send the last piece now: before the bytes are flushed to disk and the supernode hears the result.
+        _content.MarkVerified();
+        _task.Pulse();
         await _content.CompleteAsync(_contentLength, actual.ToString(), cancellationToken);
-        _task.Pulse(); // readers may send the last piece now, before the supernode has heard the result
         try
         {
             await call.RequestStream.WriteAsync(new PieceReport

@@ -6,7 +6,7 @@ namespace Dragonfly.PeerDaemon.Download;
 /// <summary>
 /// Streams a byte range of a running (or finished) download to a caller as soon as the pieces holding it are
 /// verified and written, in order. The content's last piece is held back until the whole content has been
-/// checked against its digest, so a caller never receives a complete body that is wrong.
+/// checked against its digest (not until it is on disk), so a caller never receives a complete body that is wrong.
 /// </summary>
 public static class PeerTaskReader
 {
@@ -98,7 +98,7 @@ public static class PeerTaskReader
                     }
                     content = outcome.Content;
                 }
-                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsComplete), end - position);
+                var available = content is null ? 0 : Math.Min(Sendable(content, position, finished || content.IsVerified), end - position);
                 if (available <= 0)
                 {
                     await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);

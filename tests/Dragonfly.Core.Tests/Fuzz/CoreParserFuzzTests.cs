@@ -37,6 +37,27 @@ public sealed class CoreParserFuzzTests
     }
 
     [Test]
+    public void PieceDigestTryParse_NeverThrows_AcceptsOnlyCanonicalLinks()
+    {
+        // Piece digests arrive in every scheduler packet; a bad one must be refused, never crash the download.
+        string[] examples = ["sha256-midstate:" + Hex, "sha256:" + Hex, "sha256-midstate:" + Hex.ToUpperInvariant(), "sha256-midstate:", "sha256-midstate" + Hex];
+
+        PropertyRun.Check("PieceDigest.TryParse", FuzzInputs.MutatedOrArbitrary(examples), text =>
+        {
+            if (PieceDigest.TryParse(text, out var digest, out var error))
+            {
+                Assert.That(digest.Value.ToString(), Is.EqualTo(text), "only the canonical form is accepted");
+                Assert.That(PieceDigest.Parse(digest.Value.ToString()), Is.EqualTo(digest.Value));
+            }
+            else
+            {
+                Assert.That(error, Is.Not.Empty);
+                Assert.That(() => PieceDigest.Parse(text), Throws.TypeOf<FormatException>());
+            }
+        });
+    }
+
+    [Test]
     public void TaskIdTryParse_NeverThrows_AcceptsOnlyFileSafeHex()
     {
         PropertyRun.Check("TaskId.TryParse", FuzzInputs.MutatedOrArbitrary([Hex, Hex + "/..", "../" + Hex]), text =>

@@ -83,12 +83,35 @@ public sealed class ContentStoreTests
     }
 
     [Test]
+    public async Task CompletedContent_FromAnEarlierVersion_IsDiscardedNotServed()
+    {
+        // Before the pieces' digests were links of one SHA-256 chain, meta.json had no "pieceDigests" and each
+        // piece's digest was the SHA-256 of its own bytes; served as they are, peers would reject every piece.
+        var data = RandomNumberGenerator.GetBytes(5 * 1024 * 1024);
+        var id = Id("old-format");
+        var content = NewStore().GetOrCreate(id);
+        using (var cutter = new PieceCutter(content, PieceSizePolicy.DefaultMin))
+        {
+            await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], _ => { }, CancellationToken.None);
+        }
+        await content.CompleteAsync(data.Length, Digest.Compute(data).ToString(), CancellationToken.None);
+        var metaPath = Path.Combine(content.Folder, "meta.json");
+        content.Dispose();
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
+        Assert.That(meta.Remove("pieceDigests"), Is.True, "meta.json records how its piece digests are made");
+        File.WriteAllText(metaPath, meta.ToJsonString());
+
+        Assert.That(NewStore().TryGet(id), Is.Null);
+        Assert.That(File.Exists(metaPath), Is.False, "the old content is deleted, to be fetched again");
+    }
+
+    [Test]
     public async Task PartialContent_DiscardedOnRestart()
     {
         var id = Id("partial");
         var content = NewStore().GetOrCreate(id);
         content.SetLayout(8 * 1024 * 1024, PieceSizePolicy.DefaultMin);
-        await content.WritePieceAsync(new Piece(0, 0, 4, Digest.Compute(new byte[4])), new byte[4], CancellationToken.None);
+        await content.WritePieceAsync(new Piece(0, 0, 4, PieceDigest.Final(Digest.Compute(new byte[4]))), new byte[4], CancellationToken.None);
         content.Dispose();
 
         var store = NewStore();
@@ -107,8 +130,8 @@ public sealed class ContentStoreTests
         var last = RandomNumberGenerator.GetBytes(size - 5);
         Assert.That(last.Length % StoredContent.MaxWriteSize, Is.Not.Zero, "the test needs the last write to be a partial one");
 
-        await content.WritePieceAsync(new Piece(0, 0, size, Digest.Compute(first)), first, CancellationToken.None);
-        await content.WritePieceAsync(new Piece(2, 2L * size, last.Length, Digest.Compute(last)), last, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(0, 0, size, PieceDigest.Final(Digest.Compute(first))), first, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(2, 2L * size, last.Length, PieceDigest.Final(Digest.Compute(last))), last, CancellationToken.None);
 
         var back = new byte[3 * size - 5];
         Assert.That(await content.ReadAsync(0, back, CancellationToken.None), Is.EqualTo(back.Length));
@@ -135,7 +158,7 @@ public sealed class ContentStoreTests
         const int size = 4 * 1024 * 1024;
         content.SetLayout(3L * size, size);
         var piece = new byte[size];
-        await content.WritePieceAsync(new Piece(1, size, size, Digest.Compute(piece)), piece, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(1, size, size, PieceDigest.Final(Digest.Compute(piece))), piece, CancellationToken.None);
         Assert.Multiple(() =>
         {
             Assert.That(content.IsRangeHeld(size, size), Is.True);
@@ -160,8 +183,8 @@ public sealed class ContentStoreTests
         const int size = 4 * 1024 * 1024;
         content.SetLayout(2L * size, size);
         var piece = new byte[size];
-        await content.WritePieceAsync(new Piece(0, 0, size, Digest.Compute(piece)), piece, CancellationToken.None);
-        await content.WritePieceAsync(new Piece(1, size, size, Digest.Compute(piece)), piece, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(0, 0, size, PieceDigest.Final(Digest.Compute(piece))), piece, CancellationToken.None);
+        await content.WritePieceAsync(new Piece(1, size, size, PieceDigest.Final(Digest.Compute(piece))), piece, CancellationToken.None);
 
         Assert.That(content.IsRangeHeld(offset, length), Is.False);
     }
@@ -183,23 +206,43 @@ public sealed class ContentStoreTests
         });
     }
 
-    [Test]
-    public async Task PieceCutter_PiecesCarryTheirOwnDigests()
+    [TestCase(9 * 1024 * 1024)] // a short last piece
+    [TestCase(8 * 1024 * 1024)] // a full last piece
+    public async Task PieceCutter_PiecesAreLinksOfOneSha256Chain(int length)
     {
-        var data = RandomNumberGenerator.GetBytes(9 * 1024 * 1024);
-        var content = NewStore().GetOrCreate(Id("cut"));
+        var data = RandomNumberGenerator.GetBytes(length);
+        var content = NewStore().GetOrCreate(Id("cut" + length));
         var pieces = new List<Piece>();
         using var cutter = new PieceCutter(content, PieceSizePolicy.DefaultMin);
 
-        var whole = await cutter.CopyAsync(new MemoryStream(data), [ByteRateLimiter.Unlimited], pieces.Add, CancellationToken.None);
+        // A source without Content-Length, read in odd steps: only the end tells which full piece is the last.
+        var whole = await cutter.CopyAsync(new OddReads(data), [ByteRateLimiter.Unlimited], pieces.Add, CancellationToken.None);
 
         Assert.That(whole, Is.EqualTo(Digest.Compute(data)));
-        Assert.That(pieces.Select(p => p.Size), Is.EqualTo(new[] { 4 << 20, 4 << 20, 1 << 20 }));
+        Assert.That(pieces.Select(p => p.Number), Is.EqualTo(Enumerable.Range(0, (length + (4 << 20) - 1) / (4 << 20))));
+        Assert.That(pieces.Select(p => p.Digest), Is.EqualTo(PieceDigest.ChainOf(data, PieceSizePolicy.DefaultMin)));
+        Assert.That(pieces[^1].Digest.ContentDigest, Is.EqualTo(whole), "the last piece's digest is the content's");
+        Assert.That(pieces.SkipLast(1).All(p => !p.Digest.IsFinal), Is.True, "the others are chaining values");
         foreach (var piece in pieces)
         {
-            Assert.That(piece.Digest, Is.EqualTo(Digest.Compute(data.AsSpan((int)piece.Offset, piece.Size))), $"piece {piece.Number}");
+            // Each piece checks out on its own, from the previous piece's digest.
+            var start = piece.Number == 0 ? PieceDigest.Initial : pieces[piece.Number - 1].Digest;
+            using var chain = Sha256Chain.Resume(start, piece.Offset);
+            chain.Append(data.AsSpan((int)piece.Offset, piece.Size));
+            Assert.That(chain.EndOfPiece(last: piece.Number == pieces.Count - 1), Is.EqualTo(piece.Digest), $"piece {piece.Number}");
             Assert.That(content.IsHeld(piece.Number), Is.True);
         }
+    }
+
+    /// <summary>A stream of unknown length that hands out its bytes in uneven reads.</summary>
+    private sealed class OddReads(byte[] data) : MemoryStream(data)
+    {
+        private int _turn;
+
+        public override bool CanSeek => false;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, ++_turn % 3 == 0 ? 1000 : 200_000)], cancellationToken);
     }
 
     [Test]

@@ -83,7 +83,7 @@ public sealed class PeerTaskReaderStepTests
         for (var number = 0; number * PieceSize < data.Length; number++)
         {
             var bytes = data.AsMemory(number * PieceSize, Math.Min(PieceSize, data.Length - number * PieceSize));
-            await content.WritePieceAsync(new Piece(number, (long)number * PieceSize, bytes.Length, Digest.Compute(bytes.Span)), bytes, CancellationToken.None);
+            await content.WritePieceAsync(new Piece(number, (long)number * PieceSize, bytes.Length, PieceDigest.Final(Digest.Compute(bytes.Span))), bytes, CancellationToken.None);
         }
         await content.CompleteAsync(data.Length, Digest.Compute(data).ToString(), CancellationToken.None);
         task.Completion = Task.FromResult(DownloadOutcome.Success(content));

@@ -10,7 +10,7 @@ public sealed class PieceDispatcherTests
 {
     private static PieceDispatcher NewDispatcher(int perParent = 2, int failureLimit = 2) => new(perParent, failureLimit, new Random(7));
 
-    private static Piece PieceOf(int n) => new(n, n * 4L, 4, Digest.Compute(BitConverter.GetBytes(n)));
+    private static Piece PieceOf(int n) => new(n, n * 4L, 4, PieceDigest.Final(Digest.Compute(BitConverter.GetBytes(n))));
 
     private static ParentPeer Parent(string id, bool seed, params int[] pieces)
     {

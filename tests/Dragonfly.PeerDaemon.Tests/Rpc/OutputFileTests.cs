@@ -145,7 +145,7 @@ public sealed class OutputFileTests
         {
             var offset = (long)k * PieceSize;
             var bytes = data.AsMemory((int)offset, (int)Math.Min(PieceSize, data.Length - offset));
-            await content.WritePieceAsync(new Piece(k, offset, bytes.Length, Digest.Compute(bytes.Span)), bytes, CancellationToken.None);
+            await content.WritePieceAsync(new Piece(k, offset, bytes.Length, PieceDigest.Final(Digest.Compute(bytes.Span))), bytes, CancellationToken.None);
             task.AddCompleted(bytes.Length);
         }
     }

@@ -36,5 +36,5 @@ internal sealed class FakeSeed : ISeed
     public void Fail(TaskId taskId, int status, string error) => _observer!.Failed(taskId, status, error);
 
     public static Piece PieceOf(int number, int pieceSize) =>
-        new(number, (long)number * pieceSize, pieceSize, Digest.Compute(BitConverter.GetBytes(number)));
+        new(number, (long)number * pieceSize, pieceSize, PieceDigest.Final(Digest.Compute(BitConverter.GetBytes(number))));
 }

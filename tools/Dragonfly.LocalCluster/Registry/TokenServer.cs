@@ -86,9 +86,11 @@ public sealed class TokenServer : IAsyncDisposable
     {
         Interlocked.Increment(ref _totalRequests);
         var delay = ResponseDelay;
-        if (delay > TimeSpan.Zero)
+        // Held for at least the delay: a timer may fire a few milliseconds early (a 300 ms delay measured 298 ms).
+        var held = _options.TimeProvider.GetTimestamp();
+        for (var left = delay; left > TimeSpan.Zero; left = delay - _options.TimeProvider.GetElapsedTime(held))
         {
-            await Task.Delay(delay, _options.TimeProvider, context.RequestAborted);
+            await Task.Delay(left + TimeSpan.FromMilliseconds(1), _options.TimeProvider, context.RequestAborted);
         }
         var query = context.Request.Query;
         if (query["service"] is { Count: > 0 } service && service.ToString() != _options.Service)
