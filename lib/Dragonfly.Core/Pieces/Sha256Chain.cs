@@ -45,15 +45,21 @@ public sealed class Sha256Chain : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(offset), offset, "a chain resumes at a multiple of 64 bytes");
         }
-        Span<uint> words = stackalloc uint[8];
+        IBackend backend = Native.Value is { } native ? new NativeBackend(native) : new ManagedBackend();
+        backend.Set(WordsOf(midstate), offset);
+        return new Sha256Chain(backend);
+    }
+
+    /// <summary>The eight state words of a chaining value (its hex is the words, big-endian).</summary>
+    private static uint[] WordsOf(PieceDigest midstate)
+    {
         var bytes = Convert.FromHexString(midstate.Hex);
+        var words = new uint[8];
         for (var k = 0; k < 8; k++)
         {
             words[k] = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(4 * k));
         }
-        IBackend backend = Native.Value is { } native ? new NativeBackend(native) : new ManagedBackend();
-        backend.Set(words, offset);
-        return new Sha256Chain(backend);
+        return words;
     }
 
     public void Append(ReadOnlySpan<byte> data) => _backend.Append(data);
@@ -150,7 +156,7 @@ public sealed class Sha256Chain : IDisposable
             Span<uint> words = stackalloc uint[8];
             using (var first = new NativeBackend(this))
             {
-                first.Set([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19], 0);
+                first.Set(WordsOf(PieceDigest.Initial), 0);
                 first.Append(message.AsSpan(0, 640));
                 first.Get(words);
             }
@@ -329,12 +335,8 @@ public sealed class Sha256Chain : IDisposable
     /// <summary>For tests: a chain on the managed implementation whatever this process has.</summary>
     internal static Sha256Chain ResumeManaged(PieceDigest midstate, long offset)
     {
-        var chain = Resume(midstate, offset);
-        Span<uint> words = stackalloc uint[8];
-        chain._backend.Get(words);
-        chain.Dispose();
         var managed = new ManagedBackend();
-        managed.Set(words, offset);
+        managed.Set(WordsOf(midstate), offset);
         return new Sha256Chain(managed);
     }
 }
