@@ -13,7 +13,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     private readonly HashSet<TKey> _dirty = [];
     private readonly HashSet<TKey> _processing = [];
     private readonly Dictionary<TKey, int> _failures = [];
-    private readonly Dictionary<TKey, (ITimer Timer, DateTimeOffset Due)> _delayed = [];
+    private readonly Dictionary<TKey, (ITimer Timer, long Due)> _delayed = []; // Due: a monotonic timestamp (TimeProvider.GetTimestamp)
     private readonly SemaphoreSlim _available = new(0);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TimeProvider _time;
@@ -74,7 +74,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             {
                 return;
             }
-            var due = _time.GetUtcNow() + delay;
+            var due = _time.GetTimestamp() + (long)(delay.TotalSeconds * _time.TimestampFrequency);
             if (_delayed.TryGetValue(key, out var existing))
             {
                 if (existing.Due <= due)
@@ -90,6 +90,14 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
                 {
                     if (!_delayed.TryGetValue(key, out var current) || !ReferenceEquals(current.Timer, timer))
                     {
+                        return;
+                    }
+                    // A timer may fire a few milliseconds early (a 300 ms requeue came after 294.5 ms): the key is
+                    // never added before it is due.
+                    var early = current.Due - _time.GetTimestamp();
+                    if (early > 0)
+                    {
+                        timer.Change(TimeSpan.FromSeconds((double)early / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
                         return;
                     }
                     _delayed.Remove(key);
