@@ -19,8 +19,13 @@ var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", Cult
 var warmup = int.Parse(Environment.GetEnvironmentVariable("WARMUP") ?? "3", CultureInfo.InvariantCulture);
 var linkRate = ByteSize.Parse(Environment.GetEnvironmentVariable("REGISTRY_LINK") ?? "125M");
 var shapedRounds = linkRate > 0 ? rounds : 0;
+// SETTLE=S: the machine idles S seconds before each measured pull, as a node mostly does between pulls. On a VM with
+// free page reporting the kernel hands memory freed 2 s ago to the host, so after a settle every pull starts from
+// the same state, instead of the next pull reusing whatever the previous one freed (see bench/README.md).
+var settle = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("SETTLE") ?? "3", CultureInfo.InvariantCulture));
 using var reporting = PageReporting.Apply(Environment.GetEnvironmentVariable("PAGE_REPORTING"));
 Console.WriteLine(reporting.Description);
+Console.WriteLine(settle > TimeSpan.Zero ? $"each pull starts after {settle.TotalSeconds:0.#} s idle (SETTLE=0: right after the one before)" : "each pull starts right after the one before (SETTLE=0)");
 var work = Path.Combine(Path.GetTempPath(), "dragonfly-bench-mirror-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 Directory.CreateDirectory(work);
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
@@ -43,7 +48,9 @@ await using var link = new ShapedLink(System.Net.IPEndPoint.Parse(registry.Host)
 await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
 {
     WorkDir = work, OriginRoot = Directory.CreateDirectory(Path.Combine(work, "origin")).FullName, Peers = 1,
-    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host, "--mirror:registries:1", "http://" + link.Host],
+    // SUPERNODE_ARGS and PEER_ARGS (space-separated) add settings, e.g. SUPERNODE_ARGS="--pieceSize:min 1M".
+    SupernodeArgs = Words("SUPERNODE_ARGS"),
+    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host, "--mirror:registries:1", "http://" + link.Host, .. Words("PEER_ARGS")],
 }, ct);
 var mirror = cluster.Peers[0].MirrorAddress;
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -133,13 +140,18 @@ if (shapedRounds > 0)
     Console.WriteLine($"cold pull, registry behind a {ByteSize.Format(linkRate)}/s link, s   direct: {Join(shapedDirect)}   mirror: {Join(shapedMirror)}");
     Console.WriteLine($"  time ratio mirror/direct (medians): {Median(shapedMirror) / Median(shapedDirect):0.00}   (goal <= 1.10)");
 }
-Console.WriteLine("CPU seconds per pull (mean), by process; 'machine' is every process on both cores, ctr included:");
 var kinds = new List<(string, PullCpu, List<double>)> { ("direct", directCpu, directPulls), ("mirror", mirrorCpu, mirrorPulls), ("again", warmCpu, warmPulls) };
 if (shapedRounds > 0)
 {
     kinds.Add(("link direct", shapedDirectCpu, shapedDirect));
     kinds.Add(("link mirror", shapedMirrorCpu, shapedMirror));
 }
+Console.WriteLine("ctr's split of each pull (medians): fetch (its last 'elapsed', 0.1 s steps) + unpack ('done'), s:");
+foreach (var (label, cpu, _) in kinds.Where(k => k.Item2.Fetch.Count > 0))
+{
+    Console.WriteLine($"  {label,-11} fetch {Median(cpu.Fetch):0.00}  unpack {Median(cpu.Unpack):0.00}");
+}
+Console.WriteLine("CPU seconds per pull (mean), by process; 'machine' is every process on both cores, ctr included:");
 foreach (var (label, cpu, seconds) in kinds)
 {
     var n = seconds.Count;
@@ -178,18 +190,30 @@ async Task<double> ReadAllAsync(string url)
 
 async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
 {
+    if (settle > TimeSpan.Zero)
+    {
+        await Task.Delay(settle, ct);
+    }
     var perProcess = processes.Select(p => new ProcessCpu([p.Pid])).ToArray();
     var machine = new MachineLoad();
     var watch = Stopwatch.StartNew();
-    (await containerd.PullAsync(reference, hostsDir, cancellationToken: ct)).ThrowIfFailed("ctr pull " + reference);
+    var pull = await containerd.PullAsync(reference, hostsDir, cancellationToken: ct);
+    pull.ThrowIfFailed("ctr pull " + reference);
     var seconds = watch.Elapsed.TotalSeconds;
     if (Environment.GetEnvironmentVariable("PULL_LOG") is { } pullLog)
     {
-        // Each pull's window on CLOCK_MONOTONIC (ns), to cut a `perf record -k CLOCK_MONOTONIC` profile by pull.
+        // Each pull's window on CLOCK_MONOTONIC (ns), to cut a `perf record -k CLOCK_MONOTONIC` profile by pull,
+        // and in local time, to set against the daemons' logs.
         var end = Stopwatch.GetTimestamp();
-        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - watch.ElapsedTicks} {end}\n");
+        var now = DateTime.Now;
+        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - watch.ElapsedTicks} {end} {now.AddSeconds(-seconds):HH:mm:ss.fff} {now:HH:mm:ss.fff} {CtrPhases.TryParse(pull.StdOut)}\n");
     }
     cpu.Machine += machine.BusyFraction() * Environment.ProcessorCount * seconds;
+    if (CtrPhases.TryParse(pull.StdOut) is { } phases)
+    {
+        cpu.Fetch.Add(phases.Fetch);
+        cpu.Unpack.Add(phases.Unpack);
+    }
     for (var k = 0; k < perProcess.Length; k++)
     {
         cpu.Process[k] += perProcess[k].Elapsed();
@@ -208,6 +232,8 @@ static string RuntimeArch() => System.Runtime.InteropServices.RuntimeInformation
     _ => "amd64",
 };
 
+static string[] Words(string name) => (Environment.GetEnvironmentVariable(name) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
 static string Join(List<double> values) => string.Join(" ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
@@ -218,4 +244,9 @@ sealed class PullCpu(int processes)
     public double[] Process { get; } = new double[processes];
 
     public double Machine { get; set; }
+
+    /// <summary>ctr's own split of each pull: fetching the blobs, then unpacking them (seconds).</summary>
+    public List<double> Fetch { get; } = [];
+
+    public List<double> Unpack { get; } = [];
 }
