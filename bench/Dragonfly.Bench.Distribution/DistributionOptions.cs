@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dragonfly.Core;
+using Dragonfly.LocalCluster;
 
 namespace Dragonfly.Bench.Distribution;
 
@@ -62,8 +63,8 @@ public sealed record DistributionOptions
                 BaselineWindow = TimeSpan.FromSeconds(double.Parse(Env("BASELINE_WINDOW") ?? "20", CultureInfo.InvariantCulture)),
                 PieceMin = Env("PIECE_MIN") ?? "256K",
                 PiecesPerParent = int.Parse(Env("PER_PARENT") ?? "1", CultureInfo.InvariantCulture),
-                SupernodeArgs = Words("SUPERNODE_ARGS"),
-                PeerArgs = Words("PEER_ARGS"),
+                SupernodeArgs = LocalClusterOptions.ArgsFromEnvironment("SUPERNODE_ARGS"),
+                PeerArgs = LocalClusterOptions.ArgsFromEnvironment("PEER_ARGS"),
                 KeepLogs = Env("KEEP_LOGS") == "1",
             };
             if (peers.Length == 0 || peers.Any(p => p < 1)) error = "PEERS must list peer counts of at least 1 (e.g. PEERS=100 or PEERS=10,25,50)";
@@ -87,6 +88,4 @@ public sealed record DistributionOptions
     private static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
 
     private static long Size(string name, long fallback) => Env(name) is { } text ? ByteSize.Parse(text) : fallback;
-
-    private static string[] Words(string name) => (Env(name) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

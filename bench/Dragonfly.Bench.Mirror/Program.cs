@@ -19,7 +19,7 @@ var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", Cult
 var warmup = int.Parse(Environment.GetEnvironmentVariable("WARMUP") ?? "3", CultureInfo.InvariantCulture);
 var linkRate = ByteSize.Parse(Environment.GetEnvironmentVariable("REGISTRY_LINK") ?? "125M");
 var shapedRounds = linkRate > 0 ? rounds : 0;
-// SETTLE=S: the machine idles S seconds before each measured pull, as a node mostly does between pulls. On a VM with
+// SETTLE=S: the machine idles S seconds before each cold pull (warm-up rounds included), as a node mostly does between pulls. On a VM with
 // free page reporting the kernel hands memory freed 2 s ago to the host, so after a settle every pull starts from
 // the same state, instead of the next pull reusing whatever the previous one freed (see bench/README.md).
 var settle = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("SETTLE") ?? "3", CultureInfo.InvariantCulture));
@@ -49,8 +49,8 @@ await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions
 {
     WorkDir = work, OriginRoot = Directory.CreateDirectory(Path.Combine(work, "origin")).FullName, Peers = 1,
     // SUPERNODE_ARGS and PEER_ARGS (space-separated) add settings, e.g. SUPERNODE_ARGS="--pieceSize:min 1M".
-    SupernodeArgs = Words("SUPERNODE_ARGS"),
-    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host, "--mirror:registries:1", "http://" + link.Host, .. Words("PEER_ARGS")],
+    SupernodeArgs = LocalClusterOptions.ArgsFromEnvironment("SUPERNODE_ARGS"),
+    PeerArgs = ["--mirror:registries:0", "http://" + registry.Host, "--mirror:registries:1", "http://" + link.Host, .. LocalClusterOptions.ArgsFromEnvironment("PEER_ARGS")],
 }, ct);
 var mirror = cluster.Peers[0].MirrorAddress;
 using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
@@ -200,16 +200,17 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
     var pull = await containerd.PullAsync(reference, hostsDir, cancellationToken: ct);
     pull.ThrowIfFailed("ctr pull " + reference);
     var seconds = watch.Elapsed.TotalSeconds;
+    var phases = CtrPhases.TryParse(pull.StdOut);
     if (Environment.GetEnvironmentVariable("PULL_LOG") is { } pullLog)
     {
         // Each pull's window on CLOCK_MONOTONIC (ns), to cut a `perf record -k CLOCK_MONOTONIC` profile by pull,
         // and in local time, to set against the daemons' logs.
         var end = Stopwatch.GetTimestamp();
         var now = DateTime.Now;
-        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - watch.ElapsedTicks} {end} {now.AddSeconds(-seconds):HH:mm:ss.fff} {now:HH:mm:ss.fff} {CtrPhases.TryParse(pull.StdOut)}\n");
+        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - watch.ElapsedTicks} {end} {now.AddSeconds(-seconds):HH:mm:ss.fff} {now:HH:mm:ss.fff} {phases}\n");
     }
     cpu.Machine += machine.BusyFraction() * Environment.ProcessorCount * seconds;
-    if (CtrPhases.TryParse(pull.StdOut) is { } phases)
+    if (phases is not null)
     {
         cpu.Fetch.Add(phases.Fetch);
         cpu.Unpack.Add(phases.Unpack);
@@ -231,8 +232,6 @@ static string RuntimeArch() => System.Runtime.InteropServices.RuntimeInformation
     System.Runtime.InteropServices.Architecture.Arm64 => "arm64",
     _ => "amd64",
 };
-
-static string[] Words(string name) => (Environment.GetEnvironmentVariable(name) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 

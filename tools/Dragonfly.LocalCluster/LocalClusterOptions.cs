@@ -23,6 +23,10 @@ public sealed class LocalClusterOptions
 
     public IReadOnlyList<string> SupernodeArgs { get; init; } = [];
 
+    /// <summary>Extra component arguments from a space-separated environment variable (a benchmark's SUPERNODE_ARGS, PEER_ARGS); none when unset.</summary>
+    public static string[] ArgsFromEnvironment(string name) =>
+        (Environment.GetEnvironmentVariable(name) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>Extra arguments for every peer daemon.</summary>
     public IReadOnlyList<string> PeerArgs { get; init; } = [];
 
