@@ -39,6 +39,8 @@ internal sealed partial class P2PDownload
     private int _pieceSize = PieceSizePolicy.DefaultMin;
     private int _pieceCount = -1;
     private string? _contentDigest;
+    private int _finalPiece = -1;
+    private int _highestDescribed = -1;
     private long _lastProgress;
 
     public P2PDownload(DownloadEnvironment env, DownloadSpec spec, PeerTask task, SupernodeSelector supernodes, ByteRateLimiter taskLimiter)
@@ -204,6 +206,10 @@ internal sealed partial class P2PDownload
         {
             var deadline = _env.Time.GetUtcNow().UtcDateTime + _env.Options.RegisterTimeout;
             var response = await scheduler.RegisterPeerTaskAsync(request, new CallOptions(Deadline: deadline, CancellationToken: cancellationToken));
+            if (response.ContentLength >= 0 && UnusablePieceSize(response.PieceSize) is { } unusable)
+            {
+                return new Registration(P2POutcome.Fallback($"supernode {scheduler.Address.Authority} {unusable}"), null);
+            }
             if (response.ContentLength >= 0 && !SetLayout(response.ContentLength, response.PieceSize))
             {
                 return new Registration(P2POutcome.Fallback(
@@ -222,6 +228,10 @@ internal sealed partial class P2PDownload
             return new Registration(null, $"{scheduler.Address.Authority}: {e.StatusCode} {e.Status.Detail}");
         }
     }
+
+    /// <summary>Why a piece size from a supernode cannot be used, or null: the SHA-256 chain links pieces at 64-byte blocks.</summary>
+    private static string? UnusablePieceSize(int pieceSize) =>
+        pieceSize > 0 && pieceSize % 64 == 0 ? null : $"describes {pieceSize}-byte pieces; pieces are a positive multiple of 64 bytes";
 
     /// <summary>Fixes the layout the first time; afterwards returns whether another description agrees with it.</summary>
     private bool SetLayout(long contentLength, int pieceSize)
@@ -244,6 +254,10 @@ internal sealed partial class P2PDownload
     private string? Apply(PeerPacket packet)
     {
         LogPacket(packet.ContentLength, packet.TaskState, packet.Pieces.Count, packet.Parents.Count);
+        if ((packet.ContentLength >= 0 || packet.PieceSize != 0) && UnusablePieceSize(packet.PieceSize) is { } unusable)
+        {
+            return $"the supernode {unusable}";
+        }
         if (packet.ContentLength >= 0 && !SetLayout(packet.ContentLength, packet.PieceSize))
         {
             return $"the supernode now describes the content as {packet.ContentLength} bytes in {packet.PieceSize}-byte pieces, not {_contentLength} in {_pieceSize}";
@@ -264,11 +278,10 @@ internal sealed partial class P2PDownload
         }
         foreach (var info in packet.Pieces)
         {
-            if (!PieceDigest.TryParse(info.Digest, out var digest, out _) || info.Size <= 0 || info.Offset < 0 || info.Offset % 64 != 0)
+            if (Describe(info, out var refused) is not { } piece)
             {
-                continue;
+                return refused;
             }
-            var piece = new Piece(info.Number, info.Offset, info.Size, digest.Value);
             _described.Add(info.Number);
             if ((_dispatcher.KnownPiece(info.Number) ?? (_awaitingStart.TryGetValue(info.Number, out var waiting) ? waiting : null)) is { } known)
             {
@@ -286,9 +299,51 @@ internal sealed partial class P2PDownload
     }
 
     /// <summary>
+    /// The piece <paramref name="info"/> describes, or null and why this download must leave the supernode's pieces:
+    /// a digest it cannot read, or a piece where the layout puts none (<see cref="PieceLayout.Contradiction(Piece)"/>).
+    /// Either means a broken, lying or incompatible supernode, and the pieces it describes would be fetched for
+    /// nothing, written in the wrong places, or never started (stalling until the stall timeout), so the download
+    /// goes to the source at once.
+    /// </summary>
+    private Piece? Describe(PieceInfo info, out string? problem)
+    {
+        if (!PieceDigest.TryParse(info.Digest, out var digest, out var unreadable))
+        {
+            problem = $"the supernode described piece {info.Number} with a digest this peer cannot check ({unreadable}); " +
+                "if supernodes and peers run different versions, upgrade them to the same one";
+            return null;
+        }
+        var piece = new Piece(info.Number, info.Offset, info.Size, digest.Value);
+        var contradiction = _contentLength >= 0
+            ? new PieceLayout(_contentLength, _pieceSize).Contradiction(piece)
+            : PieceLayout.Contradiction(piece, _pieceSize) ?? OrderContradiction(piece);
+        problem = contradiction is null ? null : $"the supernode's piece descriptions contradict the content's layout: {contradiction}";
+        return contradiction is null ? piece : null;
+    }
+
+    /// <summary>With the length unknown, only the layout's order is checked: no piece after the one that ends the content.</summary>
+    private string? OrderContradiction(Piece piece)
+    {
+        var final = piece.Digest.IsFinal ? piece.Number : _finalPiece;
+        var highest = Math.Max(_highestDescribed, piece.Number);
+        if (piece.Digest.IsFinal && _finalPiece >= 0 && _finalPiece != piece.Number)
+        {
+            return $"pieces {_finalPiece} and {piece.Number} are both described with the content's digest";
+        }
+        if (final >= 0 && highest > final)
+        {
+            return $"piece {highest} is described after the last piece ({final})";
+        }
+        _finalPiece = final;
+        _highestDescribed = highest;
+        return null;
+    }
+
+    /// <summary>
     /// Hands described pieces to the dispatcher once the digest each one starts from is known (the previous
     /// piece's chaining value; see <see cref="PieceDigest"/>). The seed describes pieces in order, so this is
-    /// normally every piece at once; a piece described after one ending in the content's digest is never fetched.
+    /// normally every piece at once. A piece after the one ending in the content's digest is refused by
+    /// <see cref="Describe"/> already; the check here only guarantees such a piece is never fetched.
     /// </summary>
     private void AdmitDescribedPieces()
     {
