@@ -28,6 +28,12 @@ public readonly record struct PieceLayout
     public int SizeOf(int number) => (int)Math.Min(PieceSize, ContentLength - OffsetOf(number));
 
     /// <summary>
+    /// Whether content can be cut in <paramref name="pieceSize"/>-byte pieces: a positive multiple of 64 bytes, since
+    /// pieces are links of one SHA-256 chain and a chaining value exists only at a block boundary.
+    /// </summary>
+    public static bool IsChainable(int pieceSize) => pieceSize > 0 && pieceSize % 64 == 0;
+
+    /// <summary>
     /// What in <paramref name="piece"/>'s description contradicts this layout, in words, or null when it is piece
     /// <c>Number</c> exactly: at the layout's offset, of the layout's size, and carrying the content's digest if and
     /// only if it is the last piece.

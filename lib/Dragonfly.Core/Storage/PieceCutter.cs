@@ -27,7 +27,7 @@ public sealed class PieceCutter : IDisposable
 
     public PieceCutter(StoredContent content, int pieceSize)
     {
-        if (pieceSize <= 0 || pieceSize % 64 != 0)
+        if (!PieceLayout.IsChainable(pieceSize))
         {
             throw new ArgumentOutOfRangeException(nameof(pieceSize), pieceSize, "pieces are a multiple of 64 bytes (SHA-256 blocks)");
         }

@@ -229,9 +229,9 @@ internal sealed partial class P2PDownload
         }
     }
 
-    /// <summary>Why a piece size from a supernode cannot be used, or null: the SHA-256 chain links pieces at 64-byte blocks.</summary>
+    /// <summary>Why a piece size from a supernode cannot be used (<see cref="PieceLayout.IsChainable"/>), or null.</summary>
     private static string? UnusablePieceSize(int pieceSize) =>
-        pieceSize > 0 && pieceSize % 64 == 0 ? null : $"describes {pieceSize}-byte pieces; pieces are a positive multiple of 64 bytes";
+        PieceLayout.IsChainable(pieceSize) ? null : $"describes {pieceSize}-byte pieces; pieces are a positive multiple of 64 bytes";
 
     /// <summary>Fixes the layout the first time; afterwards returns whether another description agrees with it.</summary>
     private bool SetLayout(long contentLength, int pieceSize)
