@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dragonfly.Core.Pieces;
 using Dragonfly.LocalCluster;
 using Dragonfly.Protocol.V1;
@@ -15,6 +16,9 @@ public sealed class LyingSupernodeTests : ClusterFixture
 
     public enum Lie
     {
+        /// <summary>The content as it is: every description fits its layout.</summary>
+        None,
+
         /// <summary>The same bytes cut 64 bytes early, the middle pieces described at the layout's offsets: the chain holds.</summary>
         ShiftedPieces,
 
@@ -50,6 +54,33 @@ public sealed class LyingSupernodeTests : ClusterFixture
             Assert.That(cluster.Origin.Requests, Is.EqualTo(1));
             Assert.That(File.ReadAllText(peer.Process.LogPath), Does.Contain("contradict the content's layout: " + reason),
                 "the log should say why the peer went to the source");
+        });
+    }
+
+    [Test]
+    public async Task ContentDigestOtherThanThePinnedOne_PeerFetchesNoneAndGoesToTheSourceAtOnce()
+    {
+        var path = Path.Combine(OriginRoot, "blob.bin");
+        var expected = TestFiles.WriteRandom(path, Size);
+        var other = File.ReadAllBytes(path);
+        other[0] ^= 1;
+        // Another content, described consistently: every piece would check out, and the last give the other's digest.
+        var liar = Own(await LyingSupernode.StartAsync(Size, PieceSize, Script(Lie.None, other)));
+        var cluster = await StartClusterAsync(peers: 1, startSupernode: false, supernodeAddress: liar.Address,
+            peerArgs: ["--download:stallTimeout", "00:10:00"]);
+        var peer = cluster.Peers[0];
+
+        var result = await cluster.DfgetAsync(peer, cluster.Origin.UrlOf("blob.bin"), Output("out"), ["--digest", "sha256:" + expected], TestTimeout.Token);
+        await peer.Process.DisposeAsync();
+
+        Assert.That(result.ExitCode, Is.Zero, result.StandardError);
+        Assert.Multiple(() =>
+        {
+            Assert.That(TestFiles.Sha256Of(Output("out")), Is.EqualTo(expected));
+            Assert.That(result.Summary!.FromSource, Is.EqualTo(Size), "every byte should have come from the source");
+            Assert.That(liar.PieceRequests, Is.Zero, "the peer fetched pieces of content it did not ask for");
+            Assert.That(cluster.Origin.Requests, Is.EqualTo(1));
+            Assert.That(File.ReadAllText(peer.Process.LogPath), Does.Contain($"the supernode describes the content's digest as sha256:{Convert.ToHexStringLower(SHA256.HashData(other))}, but the download asks for sha256:{expected}"));
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Dragonfly.Core;
@@ -22,6 +23,7 @@ public sealed class OriginServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _root;
+    private readonly ConcurrentQueue<string?> _ranges = new();
     private long _bytesServed;
     private int _requests;
     private int _faultsInjected;
@@ -41,6 +43,9 @@ public sealed class OriginServer : IAsyncDisposable
 
     /// <summary>GET requests received.</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The Range header of each GET request received, in order (null for a request of the whole).</summary>
+    public IReadOnlyList<string?> Ranges => _ranges.ToArray();
 
     /// <summary>When set, answers every GET with this status instead of content.</summary>
     public int? ForcedStatus { get; set; }
@@ -97,6 +102,7 @@ public sealed class OriginServer : IAsyncDisposable
         var fault = OriginFault.None;
         if (isGet)
         {
+            _ranges.Enqueue(context.Request.Headers.Range.Count > 0 ? context.Request.Headers.Range.ToString() : null);
             var number = Interlocked.Increment(ref _requests);
             if (Fault != OriginFault.None && (number - 1) % Math.Max(1, FaultEvery) == 0)
             {

@@ -8,7 +8,7 @@ namespace Dragonfly.Core.Storage;
 /// Turns a byte stream from a source into pieces: writes the bytes at their offsets, runs the content's SHA-256
 /// chain over them once (each piece's digest is the chain's state after it, the last piece's the whole digest:
 /// <see cref="PieceDigest"/>), and reports every piece the moment it is stored. Used by the seed and by a peer that
-/// goes back to the source itself.
+/// goes back to the source itself, also to finish content that already holds pieces (<see cref="Resume"/>).
 /// </summary>
 /// <remarks>
 /// A piece that fills up is reported once the next bytes arrive (it gets the chaining value) or the source ends
@@ -20,7 +20,8 @@ public sealed class PieceCutter : IDisposable
 
     private readonly StoredContent _content;
     private readonly int _pieceSize;
-    private readonly Sha256Chain _chain = Sha256Chain.Start();
+    private readonly Sha256Chain _chain;
+    private readonly bool _resuming;
     private int _pieceFilled;
     private int _pieceNumber;
     private Piece? _filled;
@@ -34,9 +35,42 @@ public sealed class PieceCutter : IDisposable
         _content = content;
         _pieceSize = pieceSize;
         content.UsePieceSize(pieceSize);
+        _chain = Sha256Chain.Start();
     }
 
-    /// <summary>Bytes written so far.</summary>
+    private PieceCutter(StoredContent content, int firstPiece, PieceDigest start)
+    {
+        _content = content;
+        _pieceSize = content.PieceSize;
+        _pieceNumber = firstPiece;
+        _resuming = true;
+        Written = (long)firstPiece * _pieceSize;
+        _chain = Sha256Chain.Resume(start, Written);
+    }
+
+    /// <summary>
+    /// Finishes laid-out content that already holds some pieces (a peer completing from the source what P2P began):
+    /// the source's bytes are those from piece <paramref name="firstPiece"/> on, and the chain continues from
+    /// <paramref name="start"/>, the digest of the piece before it (<see cref="PieceDigest.Initial"/> for piece 0).
+    /// A piece already held is not written again: where the source's chain stands after it must be the digest it
+    /// is held with, or <see cref="CopyAsync"/> throws <see cref="HeldPieceMismatchException"/>, since the held bytes
+    /// are then not the source's. Only newly stored pieces are reported.
+    /// </summary>
+    public static PieceCutter Resume(StoredContent content, int firstPiece, PieceDigest start)
+    {
+        if (content.ContentLength < 0)
+        {
+            throw new InvalidOperationException($"task {content.Id} has no layout to resume in");
+        }
+        var layout = new PieceLayout(content.ContentLength, content.PieceSize);
+        if (firstPiece < 0 || (firstPiece >= layout.PieceCount && content.ContentLength > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstPiece), firstPiece, $"the content has {layout.PieceCount} pieces");
+        }
+        return new PieceCutter(content, firstPiece, start);
+    }
+
+    /// <summary>Where in the content the cutter stands: bytes written so far, plus the offset it resumed at.</summary>
     public long Written { get; private set; }
 
     /// <summary>
@@ -64,11 +98,11 @@ public sealed class PieceCutter : IDisposable
             var digest = _chain.Finish();
             if (_filled is { } last)
             {
-                pieceStored(Report(last with { Digest = PieceDigest.Final(digest) }));
+                Store(last with { Digest = PieceDigest.Final(digest) }, pieceStored);
             }
             else if (_pieceFilled > 0)
             {
-                pieceStored(Report(new Piece(_pieceNumber, (long)_pieceNumber * _pieceSize, _pieceFilled, PieceDigest.Final(digest))));
+                Store(new Piece(_pieceNumber, (long)_pieceNumber * _pieceSize, _pieceFilled, PieceDigest.Final(digest)), pieceStored);
             }
             return digest;
         }
@@ -80,7 +114,14 @@ public sealed class PieceCutter : IDisposable
 
     private async Task WriteAsync(ReadOnlyMemory<byte> data, Action<Piece> pieceStored, CancellationToken cancellationToken)
     {
-        await _content.WriteAsync(Written, data, cancellationToken).ConfigureAwait(false);
+        if (_resuming)
+        {
+            await WriteMissingAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _content.WriteAsync(Written, data, cancellationToken).ConfigureAwait(false);
+        }
         Written += data.Length;
         while (!data.IsEmpty)
         {
@@ -88,7 +129,7 @@ public sealed class PieceCutter : IDisposable
             {
                 // More bytes follow, so the piece that filled up is not the last: its digest is the chaining value.
                 _filled = null;
-                pieceStored(Report(full));
+                Store(full, pieceStored);
             }
             var take = Math.Min(data.Length, _pieceSize - _pieceFilled);
             _chain.Append(data.Span[..take]);
@@ -103,11 +144,44 @@ public sealed class PieceCutter : IDisposable
         }
     }
 
-    private Piece Report(Piece piece)
+    /// <summary>Writes the parts of <paramref name="data"/> (at <see cref="Written"/>) that fall in pieces not held yet.</summary>
+    private async Task WriteMissingAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        var offset = Written;
+        while (!data.IsEmpty)
+        {
+            var number = (int)(offset / _pieceSize);
+            var take = (int)Math.Min(data.Length, (long)(number + 1) * _pieceSize - offset);
+            if (!_content.IsHeld(number))
+            {
+                await _content.WriteAsync(offset, data[..take], cancellationToken).ConfigureAwait(false);
+            }
+            offset += take;
+            data = data[take..];
+        }
+    }
+
+    /// <summary>Marks a newly cut piece held and reports it; a piece held already is checked against the source's chain instead.</summary>
+    private void Store(Piece piece, Action<Piece> pieceStored)
+    {
+        if (_resuming && _content.TryGetHeld(piece.Number, out var held))
+        {
+            if (held != piece)
+            {
+                throw new HeldPieceMismatchException(piece.Number,
+                    $"piece {piece.Number} is held as {held.Digest} ({held.Size} bytes at {held.Offset}), but the source's bytes give {piece.Digest} ({piece.Size} bytes at {piece.Offset})");
+            }
+            return;
+        }
         _content.MarkHeld(piece);
-        return piece;
+        pieceStored(piece);
     }
 
     public void Dispose() => _chain.Dispose();
+}
+
+/// <summary>A piece the content already holds is not what the source sends for it (<see cref="PieceCutter.Resume"/>).</summary>
+public sealed class HeldPieceMismatchException(int pieceNumber, string message) : IOException(message)
+{
+    public int PieceNumber { get; } = pieceNumber;
 }

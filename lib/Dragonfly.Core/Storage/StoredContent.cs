@@ -251,6 +251,20 @@ public sealed class StoredContent : IDisposable
         }
     }
 
+    /// <summary>The held piece numbered <paramref name="number"/>, as it was verified.</summary>
+    public bool TryGetHeld(int number, out Piece piece)
+    {
+        lock (_gate)
+        {
+            if (_held[number] && _pieces.TryGetValue(number, out piece))
+            {
+                return true;
+            }
+            piece = default;
+            return false;
+        }
+    }
+
     public Bitfield HeldSnapshot()
     {
         lock (_gate)

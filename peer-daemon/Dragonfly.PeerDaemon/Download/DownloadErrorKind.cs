@@ -18,4 +18,9 @@ public enum DownloadErrorKind
     P2PUnavailable,
     /// <summary>The content was downloaded but could not be written to the requested output.</summary>
     OutputFailed,
+    /// <summary>
+    /// Bytes already sent came from content the download dropped to start over (what it held did not match the
+    /// source): sending the rest from the new content could mix two versions. Asking again gets the new content.
+    /// </summary>
+    ContentReplaced,
 }

@@ -274,6 +274,10 @@ internal sealed partial class P2PDownload
         }
         if (!string.IsNullOrEmpty(packet.ContentDigest))
         {
+            if (PinnedContradiction(packet.ContentDigest) is { } contradiction)
+            {
+                return contradiction;
+            }
             _contentDigest = packet.ContentDigest;
         }
         foreach (var info in packet.Pieces)
@@ -317,9 +321,20 @@ internal sealed partial class P2PDownload
         var contradiction = _contentLength >= 0
             ? new PieceLayout(_contentLength, _pieceSize).Contradiction(piece)
             : PieceLayout.Contradiction(piece, _pieceSize) ?? OrderContradiction(piece);
-        problem = contradiction is null ? null : $"the supernode's piece descriptions contradict the content's layout: {contradiction}";
-        return contradiction is null ? piece : null;
+        problem = contradiction is null
+            ? piece.Digest.ContentDigest is { } described ? PinnedContradiction(described.ToString()) : null
+            : $"the supernode's piece descriptions contradict the content's layout: {contradiction}";
+        return problem is null ? piece : null;
     }
+
+    /// <summary>
+    /// Why a content digest the supernode describes cannot be this download's: the request pins another. Every
+    /// piece would be fetched for nothing (the last could never check out), so the download goes to the source at once.
+    /// </summary>
+    private string? PinnedContradiction(string described) =>
+        _spec.Key.Digest is { } pinned && described != pinned
+            ? $"the supernode describes the content's digest as {described}, but the download asks for {pinned}"
+            : null;
 
     /// <summary>With the length unknown, only the layout's order is checked: no piece after the one that ends the content.</summary>
     private string? OrderContradiction(Piece piece)
@@ -544,11 +559,10 @@ internal sealed partial class P2PDownload
         var expected = _spec.Key.Digest ?? _contentDigest;
         if (expected is not null && actual.ToString() != expected)
         {
+            // Only the swarm's word stands against the source's here: the source decides (and fails the download
+            // itself if its content does not match a pinned digest either).
             _content.Discard();
-            var message = $"the assembled content has digest {actual}, expected {expected}";
-            return _spec.Key.Digest is not null
-                ? P2POutcome.Finished(DownloadOutcome.Failure(DownloadErrorKind.DigestMismatch, message))
-                : P2POutcome.Fallback(message);
+            return P2POutcome.Fallback($"the assembled content has digest {actual}, expected {expected}");
         }
         // Readers may send the last piece now: before the bytes are flushed to disk and the supernode hears the result.
         _content.MarkVerified();

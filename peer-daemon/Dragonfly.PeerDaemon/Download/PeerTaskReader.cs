@@ -55,8 +55,9 @@ public static class PeerTaskReader
 
     /// <summary>
     /// Copies <paramref name="length"/> bytes from <paramref name="offset"/> to <paramref name="destination"/>.
-    /// Returns how many bytes were written, when the download failed before the range was complete why, and whether
-    /// the bytes came from more than one content (the download started over, from the source, while they were sent).
+    /// Returns how many bytes were written, and when the range is not complete why: the download failed, or it
+    /// dropped the content bytes had been sent from and started over (<see cref="DownloadErrorKind.ContentReplaced"/>;
+    /// the rest is never sent from the new content, which could be another version).
     /// </summary>
     /// <param name="chunkSize">
     /// Bytes read into the destination per step; by default <see cref="LargeChunkSize"/> or, with more than
@@ -80,8 +81,7 @@ public static class PeerTaskReader
         var position = offset;
         var end = offset + length;
         ContentLease? lease = null;
-        StoredContent? firstSource = null;
-        var mixed = false;
+        StoredContent? sentFrom = null;
         try
         {
             while (position < end)
@@ -94,7 +94,7 @@ public static class PeerTaskReader
                     var outcome = await task.Completion;
                     if (outcome.Error is { } error)
                     {
-                        return new(position - offset, error, mixed);
+                        return new(position - offset, error);
                     }
                     content = outcome.Content;
                 }
@@ -104,6 +104,11 @@ public static class PeerTaskReader
                     await Task.WhenAny(changed, task.Completion).WaitAsync(cancellationToken);
                     continue;
                 }
+                if (sentFrom is not null && !ReferenceEquals(sentFrom, content))
+                {
+                    return new(position - offset, new DownloadError(DownloadErrorKind.ContentReplaced,
+                        $"task {task.TaskId} started over from the source after {position - offset} bytes were sent, because what it held did not match the source; ask again"));
+                }
                 if (!ReferenceEquals(lease?.Content, content))
                 {
                     // Hold the content while sending it, so the cache does not evict it mid-response.
@@ -112,11 +117,10 @@ public static class PeerTaskReader
                     if (lease is null)
                     {
                         return new(position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
-                            $"task {task.TaskId} was evicted from the cache before it could be sent; ask again"), mixed);
+                            $"task {task.TaskId} was evicted from the cache before it could be sent; ask again"));
                     }
                 }
-                firstSource ??= content;
-                mixed |= !ReferenceEquals(firstSource, content);
+                sentFrom = content;
                 try
                 {
                     position += await SendAsync(content!, position, available, destination, chunkSize ?? StepSize(), cancellationToken);
@@ -127,15 +131,15 @@ public static class PeerTaskReader
                     {
                         // Finished, and its content was deleted from under this reader (by a newer download of the task).
                         return new(position - offset, new DownloadError(DownloadErrorKind.InsufficientStorage,
-                            $"task {task.TaskId} was removed from the cache while it was being sent; ask again"), mixed);
+                            $"task {task.TaskId} was removed from the cache while it was being sent; ask again"));
                     }
-                    // The download dropped this content to start over (a fallback to the source). The new content may
-                    // not be attached yet: that used to let the exception escape and break the client's connection
-                    // (found by the bad-input suite). Continue from the same position once it is, or once the download ended.
+                    // The download dropped this content to start over. The new content may not be attached yet: that
+                    // used to let the exception escape and break the client's connection (found by the bad-input suite).
+                    // Wait until it is, or until the download ended; the loop then stops if bytes went out already.
                     await WhenReplacedAsync(task, content, cancellationToken);
                 }
             }
-            return new(position - offset, null, mixed);
+            return new(position - offset, null);
         }
         finally
         {
@@ -199,16 +203,4 @@ public static class PeerTaskReader
 /// <summary>What <see cref="PeerTaskReader.CopyAsync"/> did.</summary>
 /// <param name="Written">Bytes written to the destination.</param>
 /// <param name="Error">Why the range is not complete, when it is not.</param>
-/// <param name="SpansContents">
-/// The bytes came from two contents: the download dropped what it held and started over (a fallback to the source)
-/// while they were being sent. Each byte was verified where it came from, but a source that changed in between
-/// makes the whole a mix of two versions.
-/// </param>
-public readonly record struct CopyResult(long Written, DownloadError? Error, bool SpansContents)
-{
-    public void Deconstruct(out long written, out DownloadError? error)
-    {
-        written = Written;
-        error = Error;
-    }
-}
+public readonly record struct CopyResult(long Written, DownloadError? Error);

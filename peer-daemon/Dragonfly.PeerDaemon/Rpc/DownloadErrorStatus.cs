@@ -16,6 +16,7 @@ public static class DownloadErrorStatus
         DownloadErrorKind.InsufficientStorage => StatusCode.ResourceExhausted,
         DownloadErrorKind.P2PUnavailable => StatusCode.Unavailable,
         DownloadErrorKind.OutputFailed => StatusCode.FailedPrecondition,
+        DownloadErrorKind.ContentReplaced => StatusCode.Aborted,
         _ => StatusCode.Unknown,
     };
 

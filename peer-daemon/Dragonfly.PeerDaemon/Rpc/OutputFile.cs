@@ -67,7 +67,7 @@ internal sealed class OutputFile : IAsyncDisposable
         try
         {
             var streamed = await _streaming;
-            if (streamed.Error is not null || streamed.SpansContents || streamed.Written != content.ContentLength)
+            if (streamed.Error is not null || streamed.Written != content.ContentLength)
             {
                 await CopyWholeAsync(content, cancellationToken);
             }
@@ -105,7 +105,7 @@ internal sealed class OutputFile : IAsyncDisposable
         var (length, error) = await PeerTaskReader.WaitForLengthAsync(task, cancellationToken);
         if (error is not null)
         {
-            return new CopyResult(0, error, false);
+            return new CopyResult(0, error);
         }
         var writer = PipeWriter.Create(_file, new StreamPipeWriterOptions(minimumBufferSize: WriteChunk, leaveOpen: true));
         try

@@ -11,12 +11,13 @@ public sealed class WatchedDownload : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly AsyncServerStreamingCall<DownloadProgress> _call;
 
-    public WatchedDownload(PeerHandle peer, string url, string output)
+    /// <param name="digest">The content's digest, pinned as dfget's <c>--digest</c> pins it; null for none.</param>
+    public WatchedDownload(PeerHandle peer, string url, string output, string? digest = null)
     {
         Peer = peer;
         Output = output;
         _channel = GrpcChannel.ForAddress(new Uri("http://" + peer.ApiAddress));
-        _call = new DaemonClient(_channel).Download(new DownloadRequest { Url = url, Output = output });
+        _call = new DaemonClient(_channel).Download(new DownloadRequest { Url = url, Output = output, UrlMeta = new UrlMeta { Digest = digest ?? "" } });
     }
 
     public PeerHandle Peer { get; }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Dragonfly.Core;
@@ -96,34 +97,70 @@ public sealed class OutputFileTests
     }
 
     [Test]
-    public async Task ReaderThatSpansTwoContents_SaysSo()
+    public async Task ReaderThatSentBytes_StopsWhenTheContentIsReplaced_AndTheOutputIsTheNewContentWhole()
     {
-        // The download dropped its content mid-way and started over (a fallback to the source): bytes already sent
-        // came from the first content, the rest from the second. A dfget output must then be written again whole.
+        // The download dropped its content mid-way and started over (what it held did not match the source): the
+        // bytes already sent came from the first content, and the rest of the second could be another version.
         var first = RandomNumberGenerator.GetBytes(2 * PieceSize);
         var second = RandomNumberGenerator.GetBytes(2 * PieceSize);
         var (task, content, completion) = NewTask("e", first.Length);
+        var output = Path.Combine(_outputs, "file");
+        await using var file = OutputFile.Start(task, output, CancellationToken.None);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0)); // never blocks the reader under test
         var copying = PeerTaskReader.CopyAsync(task, 0, first.Length, pipe.Writer, CancellationToken.None);
 
         await WritePiecesAsync(task, content, first, 0, 1);
         var read = await pipe.Reader.ReadAtLeastAsync(PieceSize); // the first piece went out from the first content
         pipe.Reader.AdvanceTo(read.Buffer.End);
-        content.Discard();
-        var replacement = _store.GetOrCreate(task.TaskId);
-        replacement.SetLayout(second.Length, PieceSize);
-        task.Attach(replacement);
+        var replacement = Replace(task, content, second.Length);
         await WritePiecesAsync(task, replacement, second, 0, 2);
         await replacement.CompleteAsync(second.Length, Digest.Compute(second).ToString(), CancellationToken.None);
         completion.SetResult(DownloadOutcome.Success(replacement));
         var result = await copying;
+        await file.CommitAsync(replacement, CancellationToken.None);
+        var written = await File.ReadAllBytesAsync(output);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Kind, Is.EqualTo(DownloadErrorKind.ContentReplaced));
+            Assert.That(result.Error?.Message, Does.Contain("after 65536 bytes were sent"));
+            Assert.That(result.Written, Is.EqualTo(PieceSize), "bytes of the new content went out after bytes of the old");
+            Assert.That(written, Is.EqualTo(second), "the output mixes the two contents");
+        });
+    }
+
+    [Test]
+    public async Task ReaderThatSentNothing_GoesOnWithTheReplacement()
+    {
+        var first = RandomNumberGenerator.GetBytes(2 * PieceSize);
+        var second = RandomNumberGenerator.GetBytes(2 * PieceSize);
+        var (task, content, completion) = NewTask("f", first.Length);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var copying = PeerTaskReader.CopyAsync(task, 0, first.Length, pipe.Writer, CancellationToken.None);
+
+        var replacement = Replace(task, content, second.Length);
+        await WritePiecesAsync(task, replacement, second, 0, 2);
+        await replacement.CompleteAsync(second.Length, Digest.Compute(second).ToString(), CancellationToken.None);
+        completion.SetResult(DownloadOutcome.Success(replacement));
+        var result = await copying;
+        await pipe.Writer.CompleteAsync();
+        var sent = await pipe.Reader.ReadAtLeastAsync(second.Length + 1);
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Error, Is.Null);
-            Assert.That(result.Written, Is.EqualTo(second.Length));
-            Assert.That(result.SpansContents, Is.True);
+            Assert.That(sent.Buffer.ToArray(), Is.EqualTo(second));
         });
+    }
+
+    /// <summary>What a download that starts over does: drops the content and attaches a new one.</summary>
+    private StoredContent Replace(PeerTask task, StoredContent content, long length)
+    {
+        content.Discard();
+        var replacement = _store.GetOrCreate(task.TaskId);
+        replacement.SetLayout(length, PieceSize);
+        task.Attach(replacement);
+        return replacement;
     }
 
     private (PeerTask Task, StoredContent Content, TaskCompletionSource<DownloadOutcome> Completion) NewTask(string name, long length)
