@@ -53,8 +53,9 @@ public sealed class PieceCutter : IDisposable
     /// the source's bytes are those from piece <paramref name="firstPiece"/> on, and the chain continues from
     /// <paramref name="start"/>, the digest of the piece before it (<see cref="PieceDigest.Initial"/> for piece 0).
     /// A piece already held is not written again: where the source's chain stands after it must be the digest it
-    /// is held with, or <see cref="CopyAsync"/> throws <see cref="HeldPieceMismatchException"/>, since the held bytes
-    /// are then not the source's. Only newly stored pieces are reported.
+    /// is held with, or <see cref="CopyAsync"/> throws <see cref="SourceMismatchException"/>, since the held bytes
+    /// are then not the source's. So it does when the source's bytes end anywhere but at the content's length.
+    /// Only newly stored pieces are reported.
     /// </summary>
     public static PieceCutter Resume(StoredContent content, int firstPiece, PieceDigest start)
     {
@@ -95,6 +96,10 @@ public sealed class PieceCutter : IDisposable
                 }
                 await WriteAsync(buffer.AsMemory(0, read), pieceStored, cancellationToken).ConfigureAwait(false);
             }
+            if (_resuming && Written != _content.ContentLength)
+            {
+                throw new SourceMismatchException($"the source's bytes end at {Written}, the content's at {_content.ContentLength}", null);
+            }
             var digest = _chain.Finish();
             if (_filled is { } last)
             {
@@ -116,6 +121,10 @@ public sealed class PieceCutter : IDisposable
     {
         if (_resuming)
         {
+            if (data.Length > _content.ContentLength - Written)
+            {
+                throw new SourceMismatchException($"the source sends more than the content's {_content.ContentLength} bytes", null);
+            }
             await WriteMissingAsync(data, cancellationToken).ConfigureAwait(false);
         }
         else
@@ -168,8 +177,8 @@ public sealed class PieceCutter : IDisposable
         {
             if (held != piece)
             {
-                throw new HeldPieceMismatchException(piece.Number,
-                    $"piece {piece.Number} is held as {held.Digest} ({held.Size} bytes at {held.Offset}), but the source's bytes give {piece.Digest} ({piece.Size} bytes at {piece.Offset})");
+                throw new SourceMismatchException(
+                    $"piece {piece.Number} is held as {held.Digest} ({held.Size} bytes at {held.Offset}), but the source's bytes give {piece.Digest} ({piece.Size} bytes at {piece.Offset})", piece.Number);
             }
             return;
         }
@@ -180,8 +189,12 @@ public sealed class PieceCutter : IDisposable
     public void Dispose() => _chain.Dispose();
 }
 
-/// <summary>A piece the content already holds is not what the source sends for it (<see cref="PieceCutter.Resume"/>).</summary>
-public sealed class HeldPieceMismatchException(int pieceNumber, string message) : IOException(message)
+/// <summary>
+/// The source's bytes are not the content being finished (<see cref="PieceCutter.Resume"/>): a held piece differs,
+/// or they end elsewhere than the content's length.
+/// </summary>
+public sealed class SourceMismatchException(string message, int? pieceNumber) : IOException(message)
 {
-    public int PieceNumber { get; } = pieceNumber;
+    /// <summary>The held piece that differs; null when the length does.</summary>
+    public int? PieceNumber { get; } = pieceNumber;
 }

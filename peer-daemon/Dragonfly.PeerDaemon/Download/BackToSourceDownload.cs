@@ -1,4 +1,3 @@
-using System.Net;
 using Dragonfly.Core;
 using Dragonfly.Core.Pieces;
 using Dragonfly.Core.RateLimiting;
@@ -62,7 +61,7 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
             content.Discard();
             return DownloadOutcome.Failure(DownloadErrorKind.InsufficientStorage, e.Message);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException && e is not HeldPieceMismatchException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException && e is not SourceMismatchException && !cancellationToken.IsCancellationRequested)
         {
             content.Discard();
             return DownloadOutcome.Failure(DownloadErrorKind.SourceFailed, SourceRequests.DescribeFailure(new Uri(spec.Key.Url), e));
@@ -129,14 +128,21 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         var key = first == 0 ? spec.Key : spec.Key with { Range = RestOf(layout, first).ToString() };
         LogFinishing(spec.Key.Url, content.HeldCount, layout.PieceCount, layout.OffsetOf(first));
         using var fetch = await OpenAsync(key, cancellationToken);
-        if (Mismatch(fetch, key, layout, first) is { } mismatch)
+        if (Refused(fetch, key) is { } refused)
+        {
+            if (first == 0)
+            {
+                return refused;
+            }
+            // The source may not take ranges (200), or refuse one it would send whole (400, 416, 501, a CDN's quirk):
+            // the whole request decides.
+            LogStartingOver(spec.Key.Url, $"asking for the rest, the source answered {(int)fetch.Response.StatusCode} {fetch.Response.ReasonPhrase}");
+            return null;
+        }
+        if (LengthMismatch(fetch, layout, first) is { } mismatch)
         {
             LogStartingOver(spec.Key.Url, mismatch);
             return null;
-        }
-        if (Refused(fetch, key) is { } refused)
-        {
-            return refused;
         }
         using var cutter = PieceCutter.Resume(content, first, start);
         Digest digest;
@@ -144,14 +150,10 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         {
             digest = await CutAsync(cutter, fetch, cancellationToken);
         }
-        catch (HeldPieceMismatchException e)
+        catch (SourceMismatchException e)
         {
             LogStartingOver(spec.Key.Url, e.Message);
             return null;
-        }
-        if (cutter.Written != layout.ContentLength)
-        {
-            return DownloadOutcome.Failure(DownloadErrorKind.SourceFailed, $"source closed the connection after {cutter.Written} of {layout.ContentLength} bytes");
         }
         if (spec.Key.Digest is not null && digest.ToString() != spec.Key.Digest)
         {
@@ -173,32 +175,20 @@ internal sealed partial class BackToSourceDownload(DownloadEnvironment env, Down
         return new ByteRange(origin + layout.OffsetOf(first), origin + layout.ContentLength - 1);
     }
 
-    /// <summary>Why the source's answer cannot complete the content as laid out (it changed, or ignores ranges); null when it can, or when it failed outright.</summary>
-    private string? Mismatch(SourceFetch fetch, ContentKey key, PieceLayout layout, int first)
+    /// <summary>Why the source's answer cannot complete the content as laid out (its length changed); null when it can.</summary>
+    private string? LengthMismatch(SourceFetch fetch, PieceLayout layout, int first)
     {
-        var response = fetch.Response;
-        var expected = SourceRequests.ExpectedStatus(key);
-        if (response.StatusCode == expected)
+        var headers = fetch.Response.Content.Headers;
+        var rest = layout.ContentLength - layout.OffsetOf(first);
+        if (headers.ContentLength is { } length && length != rest)
         {
-            var length = response.Content.Headers.ContentLength;
-            var rest = layout.ContentLength - layout.OffsetOf(first);
-            if (length is not null && length != rest)
-            {
-                return $"the source now sends {length} bytes where {rest} were expected";
-            }
-            var total = response.Content.Headers.ContentRange?.Length;
-            if (first > 0 && string.IsNullOrEmpty(spec.Key.Range) && total is not null && total != layout.ContentLength)
-            {
-                return $"the source's content is now {total} bytes, not {layout.ContentLength}";
-            }
-            return null;
+            return $"the source now sends {length} bytes where {rest} were expected";
         }
-        return response.StatusCode switch
+        if (first > 0 && string.IsNullOrEmpty(spec.Key.Range) && headers.ContentRange?.Length is { } total && total != layout.ContentLength)
         {
-            HttpStatusCode.OK when first > 0 => "the source does not answer range requests",
-            HttpStatusCode.RequestedRangeNotSatisfiable => $"the source's content no longer reaches byte {RestOf(layout, first).First}",
-            _ => null,
-        };
+            return $"the source's content is now {total} bytes, not {layout.ContentLength}";
+        }
+        return null;
     }
 
     private Task<SourceFetch> OpenAsync(ContentKey key, CancellationToken cancellationToken) =>

@@ -70,6 +70,24 @@ internal sealed partial class P2PDownload
         {
             await stop.CancelAsync();
             await Task.WhenAll(_fetches);
+            CountUnreadPieces();
+        }
+    }
+
+    /// <summary>
+    /// Counts the pieces whose fetch ended after the loop stopped reading (a supernode lost, a fallback): they are
+    /// written and held, and the fallback to the source keeps them, so the task's progress and traffic include them.
+    /// </summary>
+    private void CountUnreadPieces()
+    {
+        while (_events.Reader.TryRead(out var next))
+        {
+            if (next is PieceDone { Result.IsOk: true, WriteError: null } done && !_dispatcher.IsHeld(done.Piece.Number) && _content.IsHeld(done.Piece.Number))
+            {
+                _dispatcher.MarkHeld(done.Piece.Number);
+                _task.AddCompleted(done.Piece.Size);
+                if (done.Parent.IsSeed) _task.Traffic.AddSeed(done.Piece.Size); else _task.Traffic.AddPeers(done.Piece.Size);
+            }
         }
     }
 

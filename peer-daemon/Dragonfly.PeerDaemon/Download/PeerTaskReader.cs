@@ -120,10 +120,17 @@ public static class PeerTaskReader
                             $"task {task.TaskId} was evicted from the cache before it could be sent; ask again"));
                     }
                 }
-                sentFrom = content;
                 try
                 {
-                    position += await SendAsync(content!, position, available, destination, chunkSize ?? StepSize(), cancellationToken);
+                    var step = chunkSize ?? StepSize();
+                    for (var left = available; left > 0;)
+                    {
+                        var sent = await SendStepAsync(content!, position, (int)Math.Min(step, left), destination, cancellationToken);
+                        // Counted per step: a step that fails (the content dropped) leaves the position where the client is.
+                        position += sent;
+                        left -= sent;
+                        sentFrom = content;
+                    }
                 }
                 catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && (content!.IsClosed || !ReferenceEquals(task.Content, content)))
                 {
@@ -160,29 +167,23 @@ public static class PeerTaskReader
         }
     }
 
-    /// <summary>Sends <paramref name="available"/> held bytes from <paramref name="position"/>; returns how many went out.</summary>
-    private static async Task<long> SendAsync(StoredContent content, long position, long available, PipeWriter destination, int chunkSize, CancellationToken cancellationToken)
+    /// <summary>Reads up to <paramref name="want"/> held bytes from <paramref name="position"/> into the destination and flushes them; returns how many.</summary>
+    private static async Task<int> SendStepAsync(StoredContent content, long position, int want, PipeWriter destination, CancellationToken cancellationToken)
     {
-        var sent = 0L;
-        while (sent < available)
+        // Read the file straight into the response's buffer: no copy through a buffer of our own.
+        var memory = destination.GetMemory(want);
+        var read = await content.ReadOnPoolAsync(position, memory[..Math.Min(want, memory.Length)], cancellationToken);
+        if (read == 0)
         {
-            // Read the file straight into the response's buffer: no copy through a buffer of our own.
-            var want = (int)Math.Min(chunkSize, available - sent);
-            var memory = destination.GetMemory(want);
-            var read = await content.ReadOnPoolAsync(position + sent, memory[..Math.Min(want, memory.Length)], cancellationToken);
-            if (read == 0)
-            {
-                throw new IOException($"task {content.Id} ended at {position + sent} bytes on disk although its pieces up to {position + available} are held");
-            }
-            destination.Advance(read);
-            var flushed = await destination.FlushAsync(cancellationToken);
-            if (flushed.IsCanceled || flushed.IsCompleted)
-            {
-                throw new OperationCanceledException("the client stopped reading", cancellationToken);
-            }
-            sent += read;
+            throw new IOException($"task {content.Id} ended at {position} bytes on disk although its pieces up to {position + want} are held");
         }
-        return sent;
+        destination.Advance(read);
+        var flushed = await destination.FlushAsync(cancellationToken);
+        if (flushed.IsCanceled || flushed.IsCompleted)
+        {
+            throw new OperationCanceledException("the client stopped reading", cancellationToken);
+        }
+        return read;
     }
 
     private static int StepSize() => Volatile.Read(ref s_sending) <= LargeChunkReaders ? LargeChunkSize : DefaultChunkSize;

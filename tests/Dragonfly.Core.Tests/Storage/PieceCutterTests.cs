@@ -107,12 +107,33 @@ public sealed class PieceCutterTests
         await HoldAsync(content, other, PieceDigest.ChainOf(other, PieceSize), piece, piece);
 
         using var cutter = PieceCutter.Resume(content, 0, PieceDigest.Initial);
-        var error = Assert.ThrowsAsync<HeldPieceMismatchException>(() => cutter.CopyAsync(new MemoryStream(data), [], _ => { }, CancellationToken.None));
+        var error = Assert.ThrowsAsync<SourceMismatchException>(() => cutter.CopyAsync(new MemoryStream(data), [], _ => { }, CancellationToken.None));
 
         Assert.Multiple(() =>
         {
             Assert.That(error!.PieceNumber, Is.EqualTo(piece));
             Assert.That(error.Message, Does.StartWith($"piece {piece} is held as "));
+        });
+    }
+
+    [TestCase(-100, "the source's bytes end at 262144, the content's at 262244", TestName = "Resume_SourceEndingShort_Throws_AndHoldsNoShortPiece")]
+    [TestCase(+1, "the source sends more than the content's 262244 bytes", TestName = "Resume_SourceSendingMore_Throws_BeforeWritingPastTheEnd")]
+    public async Task Resume_SourceOfAnotherLength_ThrowsSayingSo(int difference, string message)
+    {
+        var data = RandomNumberGenerator.GetBytes(4 * PieceSize + 100);
+        var content = NewContent("length", data.Length);
+        await HoldAsync(content, data, PieceDigest.ChainOf(data, PieceSize), 0, 0);
+        var source = difference < 0 ? data[..(data.Length + difference)] : [.. data, .. new byte[difference]];
+
+        using var cutter = PieceCutter.Resume(content, 0, PieceDigest.Initial);
+        var error = Assert.ThrowsAsync<SourceMismatchException>(() => cutter.CopyAsync(new MemoryStream(source), [], _ => { }, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Is.EqualTo(message));
+            Assert.That(error.PieceNumber, Is.Null);
+            Assert.That(content.IsHeld(4), Is.False, "a piece the source did not complete is held");
+            Assert.That(new FileInfo(content.DataPath).Length, Is.LessThanOrEqualTo(data.Length), "bytes were written past the content's end");
         });
     }
 
