@@ -41,6 +41,7 @@ internal sealed partial class P2PDownload
     private string? _contentDigest;
     private int _finalPiece = -1;
     private int _highestDescribed = -1;
+    private bool _describesOtherContent;
     private long _lastProgress;
 
     public P2PDownload(DownloadEnvironment env, DownloadSpec spec, PeerTask task, SupernodeSelector supernodes, ByteRateLimiter taskLimiter)
@@ -71,6 +72,11 @@ internal sealed partial class P2PDownload
             await stop.CancelAsync();
             await Task.WhenAll(_fetches);
             CountUnreadPieces();
+            if (_describesOtherContent && _joined)
+            {
+                // The pieces chain towards another digest than the one asked for: none of them is worth keeping.
+                _content.Discard();
+            }
         }
     }
 
@@ -349,10 +355,15 @@ internal sealed partial class P2PDownload
     /// Why a content digest the supernode describes cannot be this download's: the request pins another. Every
     /// piece would be fetched for nothing (the last could never check out), so the download goes to the source at once.
     /// </summary>
-    private string? PinnedContradiction(string described) =>
-        _spec.Key.Digest is { } pinned && described != pinned
-            ? $"the supernode describes the content's digest as {described}, but the download asks for {pinned}"
-            : null;
+    private string? PinnedContradiction(string described)
+    {
+        if (_spec.Key.Digest is not { } pinned || described == pinned)
+        {
+            return null;
+        }
+        _describesOtherContent = true;
+        return $"the supernode describes the content's digest as {described}, but the download asks for {pinned}";
+    }
 
     /// <summary>With the length unknown, only the layout's order is checked: no piece after the one that ends the content.</summary>
     private string? OrderContradiction(Piece piece)

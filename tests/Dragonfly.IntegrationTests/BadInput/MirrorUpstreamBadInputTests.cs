@@ -113,8 +113,12 @@ public sealed class MirrorUpstreamBadInputTests : ScriptedMirrorFixture
         var real = RandomNumberGenerator.GetBytes(9 << 20);
         var digest = DigestOf(real);
         Registry.Script($"/v2/bad/app/blobs/{digest}", ScriptedRegistry.BlobWithWrongBytes(real.Length, RandomNumberGenerator.GetBytes(real.Length)));
+        var logStart = new FileInfo(Peer.Process.LogPath).Length;
 
         var received = await ReceiveBlobAsync($"/v2/bad/app/blobs/{digest}", real.Length);
+        // The response breaks off when the peer gives up what it holds and asks the registry itself; the download
+        // ends (and drops what it fetched) once that answer has turned out wrong too.
+        await PeerLogOnceItContainsAsync(logStart, $"Download failed: DigestMismatch: content from http://{Registry.Host}/v2/bad/app/blobs/{digest}");
 
         Assert.That(received, Is.Null.Or.Not.EqualTo(real.Length), "the client got a whole body for the wrong bytes");
         Assert.That(Holds(PeerDataDir, digest), Is.False, "the peer kept the wrong bytes");
