@@ -91,10 +91,16 @@ internal sealed partial class P2PDownload
             if (next is PieceDone { Result.IsOk: true, WriteError: null } done && !_dispatcher.IsHeld(done.Piece.Number) && _content.IsHeld(done.Piece.Number))
             {
                 _dispatcher.MarkHeld(done.Piece.Number);
-                _task.AddCompleted(done.Piece.Size);
-                if (done.Parent.IsSeed) _task.Traffic.AddSeed(done.Piece.Size); else _task.Traffic.AddPeers(done.Piece.Size);
+                CountFetched(done.Piece, done.Parent);
             }
         }
+    }
+
+    /// <summary>Adds a piece fetched and held to the task's progress and to the traffic of its parent's kind.</summary>
+    private void CountFetched(Piece piece, ParentState parent)
+    {
+        _task.AddCompleted(piece.Size);
+        if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
     }
 
     /// <summary>
@@ -457,12 +463,11 @@ internal sealed partial class P2PDownload
             _lastProgress = _env.Time.GetTimestamp();
             LogPieceDone(piece.Number, parent.Id, result.Elapsed.TotalMilliseconds);
             _env.Metrics.PieceDone(parent.IsSeed, result.Elapsed);
-            _task.AddCompleted(piece.Size);
+            CountFetched(piece, parent);
             if (!_described.Contains(piece.Number))
             {
                 _unannounced.Add(piece.Number); // fetched from a parent of the supernode this download left
             }
-            if (parent.IsSeed) _task.Traffic.AddSeed(piece.Size); else _task.Traffic.AddPeers(piece.Size);
         }
         else
         {
