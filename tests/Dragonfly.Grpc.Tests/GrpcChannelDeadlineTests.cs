@@ -65,6 +65,25 @@ public sealed class GrpcChannelDeadlineTests : GrpcServerFixture
     }
 
     [Test]
+    public async Task DuplexStreaming_ClientResets_HandlerTokenCancelledBeforeItsReadFails()
+    {
+        var call = Channel.DuplexStreaming(EchoMethods.Bidi, Bounded());
+        await call.RequestStream.WriteAsync(new EchoRequest { Text = "a" });
+        Assert.That(await call.ResponseStream.MoveNext(), Is.True);
+
+        call.Dispose();
+        var tokenCancelledAtFailure = await Server.Probe.BidiReadFailed.Task.WaitAsync(WaitLimit);
+
+        // Kestrel fails the reset stream's body at once but cancels RequestAborted later on the thread pool; a
+        // handler that sees the failure must already see its token cancelled, and its registrations must have run.
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokenCancelledAtFailure, Is.True);
+            Assert.That(Server.Probe.BidiCancelled.Task.IsCompleted, Is.True);
+        });
+    }
+
+    [Test]
     public async Task DuplexStreaming_MoveNextTokenCancelled_CallCancelled()
     {
         using var call = Channel.DuplexStreaming(EchoMethods.Bidi, Bounded());

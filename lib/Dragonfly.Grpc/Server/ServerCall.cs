@@ -8,6 +8,9 @@ namespace Dragonfly.Grpc.Server;
 /// <summary>
 /// One server call's response side: message writes and the final status are serialized by one lock, so a
 /// deadline can end the call while the handler is still running and later handler writes fail cleanly.
+/// It also notices when the client is gone: Kestrel fails the request body and response writes of a reset
+/// stream at once but cancels <see cref="HttpContext.RequestAborted"/> later, on the thread pool. A read or write
+/// that fails that way cancels the call's token before the handler sees the failure.
 /// </summary>
 internal sealed class ServerCall : IDisposable
 {
@@ -15,18 +18,51 @@ internal sealed class ServerCall : IDisposable
 
     private readonly SemaphoreSlim _responseLock = new(1, 1);
     private readonly GrpcServerOptions _options;
+    private readonly CancellationTokenSource _callCts;
     private volatile bool _completed;
+    private volatile bool _transportFailed;
 
-    public ServerCall(HttpContext httpContext, ServerCallContext context, GrpcServerOptions options)
+    /// <param name="callCts">The source of <paramref name="context"/>'s token; cancelled when the client is seen gone.</param>
+    public ServerCall(HttpContext httpContext, ServerCallContext context, CancellationTokenSource callCts, GrpcServerOptions options)
     {
         HttpContext = httpContext;
         Context = context;
+        _callCts = callCts;
         _options = options;
     }
 
     public HttpContext HttpContext { get; }
 
     public ServerCallContext Context { get; }
+
+    /// <summary>The client reset the stream or dropped the connection; nothing more can be sent to it.</summary>
+    public bool IsClientGone => _transportFailed || HttpContext.RequestAborted.IsCancellationRequested;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/>, thrown by a request body read or a response write, means the client
+    /// is gone; if so, cancels the call's token first, so the handler and its registrations see it cancelled.
+    /// </summary>
+    public bool ObserveTransportFailure(Exception exception, CancellationToken operationToken)
+    {
+        var transport = exception is IOException
+            || (exception is OperationCanceledException && !operationToken.IsCancellationRequested);
+        if (!transport)
+        {
+            return false;
+        }
+
+        _transportFailed = true;
+        try
+        {
+            _callCts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call has ended; nobody is left to observe its token.
+        }
+
+        return true;
+    }
 
     /// <summary>Reads the single request of a unary or server-streaming call; any other count is a cardinality violation.</summary>
     public async Task<T> ReadSingleRequestAsync<T>(MessageParser<T> parser)
@@ -53,7 +89,7 @@ internal sealed class ServerCall : IDisposable
 
     public ServerStreamReader<T> CreateReader<T>(MessageParser<T> parser)
         where T : class, IMessage<T> =>
-        new(HttpContext.Request.BodyReader, parser, _options.MaxReceiveMessageSize, Context.CancellationToken);
+        new(this, HttpContext.Request.BodyReader, parser, _options.MaxReceiveMessageSize);
 
     public ServerStreamWriter<T> CreateWriter<T>()
         where T : class, IMessage<T> => new(this);
@@ -72,6 +108,10 @@ internal sealed class ServerCall : IDisposable
 
             await GrpcFrameWriter.WriteAsync(HttpContext.Response.Body, message, _options.MaxSendMessageSize, linked.Token)
                 .ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ObserveTransportFailure(ex, linked.Token))
+        {
+            throw;
         }
         finally
         {
@@ -123,7 +163,7 @@ internal sealed class ServerCall : IDisposable
         }
 
         _completed = true;
-        if (HttpContext.RequestAborted.IsCancellationRequested)
+        if (IsClientGone)
         {
             return;
         }

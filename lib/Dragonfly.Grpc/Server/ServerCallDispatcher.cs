@@ -79,7 +79,7 @@ internal sealed class ServerCallDispatcher
             MetadataHeaders.ToMetadata(httpContext.Request.Headers),
             deadline,
             callCts.Token);
-        using var call = new ServerCall(httpContext, context, _options);
+        using var call = new ServerCall(httpContext, context, callCts, _options);
         httpContext.Response.ContentType = GrpcProtocol.ContentType;
 
         var handlerTask = RunBodyAsync(call, deadlineCts);
@@ -97,7 +97,7 @@ internal sealed class ServerCallDispatcher
         }
 
         var status = await handlerTask.ConfigureAwait(false);
-        if (httpContext.RequestAborted.IsCancellationRequested)
+        if (call.IsClientGone)
         {
             ServerLog.CallCancelled(_logger, _method);
             return;
@@ -113,7 +113,7 @@ internal sealed class ServerCallDispatcher
         {
             await call.CompleteAsync(status).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException && call.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException && call.IsClientGone)
         {
             ServerLog.CallCancelled(_logger, _method);
         }
@@ -141,7 +141,7 @@ internal sealed class ServerCallDispatcher
 
             return ex.Status;
         }
-        catch (Exception ex) when (call.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (call.IsClientGone)
         {
             ServerLog.HandlerFailedAfterEnd(_logger, _method, ex);
             return new Status(StatusCode.Cancelled, "Call cancelled by the client.");

@@ -8,26 +8,34 @@ namespace Dragonfly.Grpc.Server;
 internal sealed class ServerStreamReader<T> : IAsyncStreamReader<T>
     where T : class, IMessage<T>
 {
+    private readonly ServerCall _call;
     private readonly PipeReader _body;
     private readonly MessageParser<T> _parser;
     private readonly int _maxMessageSize;
-    private readonly CancellationToken _callToken;
     private T? _current;
 
-    public ServerStreamReader(PipeReader body, MessageParser<T> parser, int maxMessageSize, CancellationToken callToken)
+    public ServerStreamReader(ServerCall call, PipeReader body, MessageParser<T> parser, int maxMessageSize)
     {
+        _call = call;
         _body = body;
         _parser = parser;
         _maxMessageSize = maxMessageSize;
-        _callToken = callToken;
     }
 
     public T Current => _current ?? throw new InvalidOperationException("No current message: call MoveNext first.");
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken = default)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _callToken);
-        _current = await GrpcFrameReader.ReadMessageAsync(_body, _parser, _maxMessageSize, linked.Token).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _call.Context.CancellationToken);
+        try
+        {
+            _current = await GrpcFrameReader.ReadMessageAsync(_body, _parser, _maxMessageSize, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_call.ObserveTransportFailure(ex, linked.Token))
+        {
+            throw;
+        }
+
         return _current is not null;
     }
 }

@@ -17,6 +17,9 @@ public sealed class EchoProbe
 
     public TaskCompletionSource BidiCancelled { get; private set; } = NewSignal();
 
+    /// <summary>Set when a Bidi handler's read fails: whether its call token was cancelled by then.</summary>
+    public TaskCompletionSource<bool> BidiReadFailed { get; private set; } = NewSignal<bool>();
+
     public TaskCompletionSource<ServerCallContext> LastUnaryContext { get; private set; } = NewSignal<ServerCallContext>();
 
     public void Reset()
@@ -27,6 +30,7 @@ public sealed class EchoProbe
         SlowFinished = NewSignal();
         SlowRelease = NewSignal();
         BidiCancelled = NewSignal();
+        BidiReadFailed = NewSignal<bool>();
         LastUnaryContext = NewSignal<ServerCallContext>();
     }
 

@@ -53,11 +53,26 @@ public sealed class EchoService
 
     private async Task BidiAsync(IAsyncStreamReader<EchoRequest> reader, IServerStreamWriter<EchoReply> writer, ServerCallContext context)
     {
-        await using var registration = context.CancellationToken.Register(() => _probe.BidiCancelled.TrySetResult());
+        var cancelled = _probe.BidiCancelled;
+        var readFailed = _probe.BidiReadFailed;
+        await using var registration = context.CancellationToken.Register(() => cancelled.TrySetResult());
         var index = 0;
-        await foreach (var request in reader.ReadAllAsync(context.CancellationToken))
+        while (true)
         {
-            await writer.WriteAsync(new EchoReply { Text = request.Text, Index = index++ }, context.CancellationToken);
+            try
+            {
+                if (!await reader.MoveNext(context.CancellationToken))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex)
+            {
+                readFailed.TrySetResult(context.CancellationToken.IsCancellationRequested);
+                throw new InvalidOperationException("The request stream failed.", ex);
+            }
+
+            await writer.WriteAsync(new EchoReply { Text = reader.Current.Text, Index = index++ }, context.CancellationToken);
         }
     }
 
