@@ -68,6 +68,28 @@ for (var i = 0; i < rounds; i++)
     mirrorRates.Add(layerSize / await ReadAllAsync(viaMirror) / (1 << 20));
 }
 
+// PROBE=1: instead of containerd, a plain HTTP client reads each cold image's layers at once (as a runtime does),
+// alternately straight from docker-registry and through the mirror, and the run ends there. It shows the mirror's
+// cold path without containerd's own work: when each layer's first byte and last byte arrived.
+if (Environment.GetEnvironmentVariable("PROBE") == "1")
+{
+    var probeDirect = new List<double>();
+    var probeMirror = new List<double>();
+    for (var i = 0; i < warmup + rounds; i++)
+    {
+        var d = await ReadImageAsync(cold[2 * i].Image, $"{registry.BaseAddress}v2/bench/cold{2 * i}/blobs/", "");
+        var m = await ReadImageAsync(cold[2 * i + 1].Image, $"http://{mirror}/v2/bench/cold{2 * i + 1}/blobs/", $"?ns={registry.Host}");
+        Console.WriteLine($"{(i < warmup ? "warm-up" : "round")} {i}: direct {d.Seconds:0.000} s ({d.Layers}), mirror {m.Seconds:0.000} s ({m.Layers})");
+        if (i >= warmup)
+        {
+            probeDirect.Add(d.Seconds);
+            probeMirror.Add(m.Seconds);
+        }
+    }
+    Console.WriteLine($"cold image read by an HTTP client, s   direct: {Join(probeDirect)}   mirror: {Join(probeMirror)}   ratio of medians: {Median(probeMirror) / Median(probeDirect):0.00}");
+    return 0;
+}
+
 await using var containerd = await Containerd.StartAsync(Path.Combine(work, "ctr"), ct);
 // PIN=1 models a real cluster on this 2-core machine: the registry and the supernode (remote infrastructure) on
 // core 0, the node's peer daemon and containerd on core 1. Unpinned, all four compete for both cores, which
@@ -186,6 +208,37 @@ async Task<double> ReadAllAsync(string url)
         throw new InvalidOperationException($"{url} gave {total} bytes, expected {layerSize}");
     }
     return watch.Elapsed.TotalSeconds;
+}
+
+// Reads every layer of the image at once; the whole time, and per layer (MiB) when its first and last byte came, in ms.
+async Task<(double Seconds, string Layers)> ReadImageAsync(OciImage image, string blobsUrl, string query)
+{
+    if (settle > TimeSpan.Zero)
+    {
+        await Task.Delay(settle, ct);
+    }
+    var watch = Stopwatch.StartNew();
+    var layers = await Task.WhenAll(image.Layers.Select(async l =>
+    {
+        using var response = await http.GetAsync($"{blobsUrl}{l.Digest}{query}", HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        var first = -1.0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            first = first < 0 ? watch.Elapsed.TotalMilliseconds : first;
+            total += read;
+        }
+        if (total != l.Size)
+        {
+            throw new InvalidOperationException($"{l.Digest} gave {total} bytes, expected {l.Size}");
+        }
+        return $"{l.Size >> 20}M {first:0}-{watch.Elapsed.TotalMilliseconds:0}";
+    }));
+    return (watch.Elapsed.TotalSeconds, string.Join(", ", layers));
 }
 
 async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
