@@ -192,22 +192,31 @@ return 0;
 
 async Task<double> ReadAllAsync(string url)
 {
-    var buffer = new byte[1 << 20];
     var watch = Stopwatch.StartNew();
+    await ReadBodyAsync(url, layerSize, watch);
+    return watch.Elapsed.TotalSeconds;
+}
+
+// GETs url and reads its body to the end, checking its size; returns when the first byte came on watch's clock, in ms.
+async Task<double> ReadBodyAsync(string url, long expectedSize, Stopwatch watch)
+{
+    var buffer = new byte[1 << 20];
     using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
     response.EnsureSuccessStatusCode();
     await using var body = await response.Content.ReadAsStreamAsync(ct);
     long total = 0;
+    var first = -1.0;
     int read;
     while ((read = await body.ReadAsync(buffer, ct)) > 0)
     {
+        first = first < 0 ? watch.Elapsed.TotalMilliseconds : first;
         total += read;
     }
-    if (total != layerSize)
+    if (total != expectedSize)
     {
-        throw new InvalidOperationException($"{url} gave {total} bytes, expected {layerSize}");
+        throw new InvalidOperationException($"{url} gave {total} bytes, expected {expectedSize}");
     }
-    return watch.Elapsed.TotalSeconds;
+    return first;
 }
 
 // Reads every layer of the image at once; the whole time, and per layer (MiB) when its first and last byte came, in ms.
@@ -220,22 +229,7 @@ async Task<(double Seconds, string Layers)> ReadImageAsync(OciImage image, strin
     var watch = Stopwatch.StartNew();
     var layers = await Task.WhenAll(image.Layers.Select(async l =>
     {
-        using var response = await http.GetAsync($"{blobsUrl}{l.Digest}{query}", HttpCompletionOption.ResponseHeadersRead, ct);
-        response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[1 << 16];
-        long total = 0;
-        var first = -1.0;
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct)) > 0)
-        {
-            first = first < 0 ? watch.Elapsed.TotalMilliseconds : first;
-            total += read;
-        }
-        if (total != l.Size)
-        {
-            throw new InvalidOperationException($"{l.Digest} gave {total} bytes, expected {l.Size}");
-        }
+        var first = await ReadBodyAsync($"{blobsUrl}{l.Digest}{query}", l.Size, watch);
         return $"{l.Size >> 20}M {first:0}-{watch.Elapsed.TotalMilliseconds:0}";
     }));
     return (watch.Elapsed.TotalSeconds, string.Join(", ", layers));

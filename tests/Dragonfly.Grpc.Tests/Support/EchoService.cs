@@ -66,10 +66,10 @@ public sealed class EchoService
                     return;
                 }
             }
-            catch (Exception ex)
+            catch (Exception)
             {
                 readFailed.TrySetResult(context.CancellationToken.IsCancellationRequested);
-                throw new InvalidOperationException("The request stream failed.", ex);
+                throw;
             }
 
             await writer.WriteAsync(new EchoReply { Text = reader.Current.Text, Index = index++ }, context.CancellationToken);
