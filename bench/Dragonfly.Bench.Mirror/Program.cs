@@ -87,7 +87,7 @@ if (Environment.GetEnvironmentVariable("PROBE") == "1")
         }
     }
     Console.WriteLine($"cold image read by an HTTP client, s   direct: {Join(probeDirect)}   mirror: {Join(probeMirror)}   ratio of medians: {Median(probeMirror) / Median(probeDirect):0.00}");
-    return 0;
+    return Finish();
 }
 
 await using var containerd = await Containerd.StartAsync(Path.Combine(work, "ctr"), ct);
@@ -180,15 +180,21 @@ foreach (var (label, cpu, seconds) in kinds)
     var parts = processes.Select((p, k) => $"{p.Name} {cpu.Process[k] / n:0.00}");
     Console.WriteLine($"  {label,-11} {string.Join("  ", parts)}  machine {cpu.Machine / n:0.00} of {Environment.ProcessorCount * seconds.Average():0.00} core-s ({100 * cpu.Machine / n / (Environment.ProcessorCount * seconds.Average()):0}% busy)");
 }
-if (Environment.GetEnvironmentVariable("KEEP") != "1")
+return Finish();
+
+// Deletes the work directory (12 GiB with the defaults) unless KEEP=1; the processes using it stop when the run ends.
+int Finish()
 {
-    Directory.Delete(work, recursive: true);
+    if (Environment.GetEnvironmentVariable("KEEP") != "1")
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    else
+    {
+        Console.WriteLine($"logs and data kept in {work}");
+    }
+    return 0;
 }
-else
-{
-    Console.WriteLine($"logs and data kept in {work}");
-}
-return 0;
 
 async Task<double> ReadAllAsync(string url)
 {
@@ -226,13 +232,15 @@ async Task<(double Seconds, string Layers)> ReadImageAsync(OciImage image, strin
     {
         await Task.Delay(settle, ct);
     }
+    var started = DateTime.Now;
     var watch = Stopwatch.StartNew();
     var layers = await Task.WhenAll(image.Layers.Select(async l =>
     {
         var first = await ReadBodyAsync($"{blobsUrl}{l.Digest}{query}", l.Size, watch);
         return $"{l.Size >> 20}M {first:0}-{watch.Elapsed.TotalMilliseconds:0}";
     }));
-    return (watch.Elapsed.TotalSeconds, string.Join(", ", layers));
+    // The start in local time, to set against the daemons' logs (KEEP=1 keeps them).
+    return (watch.Elapsed.TotalSeconds, $"from {started:HH:mm:ss.fff}: " + string.Join(", ", layers));
 }
 
 async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)

@@ -46,6 +46,7 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
             await using var body = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
             using var chain = Sha256Chain.Resume(start, piece.Offset);
             var filled = 0;
+            var turn = new ThreadSlice();
             while (true)
             {
                 // Read one byte past the piece so an over-long answer is caught too.
@@ -66,6 +67,7 @@ public sealed class PieceFetcher(HttpClient http, TimeProvider time)
                 }
                 chain.Append(buffer.Span.Slice(filled, read));
                 filled += read;
+                await turn.PassAsync().ConfigureAwait(false);
             }
             if (filled != piece.Size)
             {

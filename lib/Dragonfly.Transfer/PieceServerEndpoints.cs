@@ -89,6 +89,7 @@ public static class PieceServerEndpoints
         {
             var offset = range.First;
             var remaining = range.Length;
+            var slice = new ThreadSlice();
             while (remaining > 0)
             {
                 var want = (int)Math.Min(Math.Min(buffer.Length, step), remaining);
@@ -102,6 +103,7 @@ public static class PieceServerEndpoints
                 bytesServed?.Invoke(read);
                 offset += read;
                 remaining -= read;
+                await slice.PassAsync();
             }
         }
         finally

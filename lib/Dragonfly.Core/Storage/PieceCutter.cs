@@ -81,6 +81,7 @@ public sealed class PieceCutter : IDisposable
     public async Task<Digest> CopyAsync(Stream source, IReadOnlyList<ByteRateLimiter> limiters, Action<Piece> pieceStored, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+        var slice = new ThreadSlice();
         try
         {
             while (true)
@@ -95,6 +96,7 @@ public sealed class PieceCutter : IDisposable
                     await limiter.AcquireAsync(read, cancellationToken).ConfigureAwait(false);
                 }
                 await WriteAsync(buffer.AsMemory(0, read), pieceStored, cancellationToken).ConfigureAwait(false);
+                await slice.PassAsync().ConfigureAwait(false);
             }
             if (_resuming && Written != _content.ContentLength)
             {

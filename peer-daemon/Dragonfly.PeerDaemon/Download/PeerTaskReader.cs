@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Dragonfly.Core;
 using Dragonfly.Core.Storage;
 
 namespace Dragonfly.PeerDaemon.Download;
@@ -82,6 +83,7 @@ public static class PeerTaskReader
         var end = offset + length;
         ContentLease? lease = null;
         StoredContent? sentFrom = null;
+        var slice = new ThreadSlice();
         try
         {
             while (position < end)
@@ -130,6 +132,7 @@ public static class PeerTaskReader
                         position += sent;
                         left -= sent;
                         sentFrom = content;
+                        await slice.PassAsync();
                     }
                 }
                 catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException && (content!.IsClosed || !ReferenceEquals(task.Content, content)))

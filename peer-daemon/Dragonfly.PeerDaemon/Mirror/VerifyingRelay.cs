@@ -49,6 +49,7 @@ public static class VerifyingRelay
         try
         {
             var heldCount = 0;
+            var slice = new ThreadSlice();
             int read;
             while ((read = await body.ReadAsync(next.AsMemory(0, ChunkSize), cancellationToken)) > 0)
             {
@@ -56,6 +57,7 @@ public static class VerifyingRelay
                 await context.Response.Body.WriteAsync(held.AsMemory(0, heldCount), cancellationToken);
                 (held, next) = (next, held);
                 heldCount = read;
+                await slice.PassAsync();
             }
             var actual = Digest.FromHash(hash.GetHashAndReset());
             if (actual != expected)

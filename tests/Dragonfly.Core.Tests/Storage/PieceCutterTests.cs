@@ -45,6 +45,29 @@ public sealed class PieceCutterTests
         });
     }
 
+    /// <summary>
+    /// A source that always has bytes ready (a registry on a fast link) never makes the copy wait. On a 2-core
+    /// node two such copies held both pool threads, and the scheduler's packets waited 100 ms behind them; the copy
+    /// must hand its thread back while it runs. Here it runs on a scheduler of one thread, with work queued behind it.
+    /// </summary>
+    [Test]
+    public async Task Cut_FromASourceThatIsAlwaysReady_LetsWorkQueuedBehindItRunBeforeItEnds()
+    {
+        // 64 MiB: hashing it alone takes tens of milliseconds, many times the slice a loop may hold its thread.
+        var data = new byte[64 * 1024 * 1024];
+        var content = NewContent("fair", data.Length);
+        using var cutter = new PieceCutter(content, PieceSize);
+        var exclusive = new TaskFactory(new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler);
+        var writtenWhenQueuedWorkRan = -1L;
+
+        var copy = exclusive.StartNew(() => cutter.CopyAsync(new MemoryStream(data), [], _ => { }, CancellationToken.None)).Unwrap();
+        var queued = exclusive.StartNew(() => writtenWhenQueuedWorkRan = cutter.Written);
+        await Task.WhenAll(copy, queued);
+
+        Assert.That(writtenWhenQueuedWorkRan, Is.GreaterThan(0).And.LessThan(data.Length),
+            "the work queued behind the copy ran only before it began or after it ended");
+    }
+
     [Test]
     public async Task Resume_FromTheFirstPieceNotHeld_CompletesTheChainToTheWholeDigest_AndReportsOnlyNewPieces()
     {
