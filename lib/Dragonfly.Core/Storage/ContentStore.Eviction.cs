@@ -32,6 +32,7 @@ public sealed partial class ContentStore
         }
         finally
         {
+            EmptyTrashInBackground();
             Announce(evicted);
         }
     }
@@ -47,21 +48,29 @@ public sealed partial class ContentStore
 
     private void EnsureDiskSpace(long bytes, List<(TaskId, EvictionReason)> evicted)
     {
-        var disk = _options.MeasureDisk(RootDirectory);
+        var measured = _options.MeasureDisk(RootDirectory);
+        // The watermarks look at the disk as it will be: what the trash holds is being deleted.
+        var disk = measured with { Free = Math.Min(measured.Total, measured.Free + TrashBytes) };
         if (disk.Used + bytes > _options.HighWatermark * disk.Total)
         {
             lock (_gate)
             {
                 var target = _options.LowWatermark * disk.Total;
-                var freed = EvictLeastRecentlyUsedLocked(f => disk.Used - f + bytes <= target, EvictionReason.Disk, evicted);
-                disk = disk with { Free = disk.Free + freed };
+                EvictLeastRecentlyUsedLocked(f => disk.Used - f + bytes <= target, EvictionReason.Disk, evicted);
             }
         }
-        if (disk.Free - bytes < _options.ReservedFreeBytes)
+        // The room itself must be there now, not once the trash is gone: when only its deletion makes the room,
+        // this waits for it.
+        if (measured.Free - bytes < _options.ReservedFreeBytes && TrashBytes > 0)
+        {
+            EmptyTrash();
+            measured = _options.MeasureDisk(RootDirectory);
+        }
+        if (measured.Free - bytes < _options.ReservedFreeBytes)
         {
             throw new InsufficientStorageException(
                 $"not enough disk space in {RootDirectory}: the content needs {ByteSize.Format(bytes)}, " +
-                $"{ByteSize.Format(disk.Free)} is free and {ByteSize.Format(_options.ReservedFreeBytes)} must stay free; " +
+                $"{ByteSize.Format(measured.Free)} is free and {ByteSize.Format(_options.ReservedFreeBytes)} must stay free; " +
                 "free space on that disk or point the data directory elsewhere");
         }
     }
@@ -94,8 +103,16 @@ public sealed partial class ContentStore
         }
         finally
         {
+            EmptyTrashInBackground();
             Announce(evicted);
         }
+    }
+
+    /// <summary>The disk as it will be once the trash is deleted.</summary>
+    private DiskSpace MeasureDiskWithoutTrash()
+    {
+        var disk = _options.MeasureDisk(RootDirectory);
+        return disk with { Free = Math.Min(disk.Total, disk.Free + TrashBytes) };
     }
 
     private void EnsureFreeSpaceForSweep(List<(TaskId, EvictionReason)> evicted)
@@ -109,7 +126,7 @@ public sealed partial class ContentStore
                 EvictLeastRecentlyUsedLocked(freed => used - freed <= target, EvictionReason.Quota, evicted);
             }
         }
-        var disk = _options.MeasureDisk(RootDirectory);
+        var disk = MeasureDiskWithoutTrash();
         if (disk.Used > _options.HighWatermark * disk.Total)
         {
             lock (_gate)
@@ -174,14 +191,7 @@ public sealed partial class ContentStore
         {
             content.MarkEvicted();
         }
-        try
-        {
-            Directory.Delete(FolderOf(entry.Id), recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Already gone; the bookkeeping is what mattered.
-        }
+        TrashLocked(FolderOf(entry.Id), entry.Size);
         evicted.Add((entry.Id, reason));
         _logger.LogInformation("Evicted {TaskId} ({Size} bytes, last used {LastUsed:O}): {Reason}", entry.Id, entry.Size, entry.LastUsed, reason);
     }

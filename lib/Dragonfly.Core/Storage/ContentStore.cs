@@ -30,6 +30,8 @@ public sealed partial class ContentStore
         Directory.CreateDirectory(options.Directory);
         RootDirectory = Path.GetFullPath(options.Directory);
         IndexCompleted();
+        CollectLeftoverTrash();
+        EmptyTrashInBackground();
     }
 
     public string RootDirectory { get; }
@@ -222,6 +224,10 @@ public sealed partial class ContentStore
     {
         foreach (var shard in Directory.EnumerateDirectories(RootDirectory))
         {
+            if (Path.GetFileName(shard) == TrashFolderName)
+            {
+                continue;
+            }
             foreach (var folder in Directory.EnumerateDirectories(shard))
             {
                 if (TaskId.TryParse(Path.GetFileName(folder), out var id))

@@ -11,6 +11,7 @@ public sealed class ContentStoreEvictionTests
     private FakeTimeProvider _time = null!;
     private string _dir = "";
     private DiskSpace _disk;
+    private readonly List<ContentStore> _stores = [];
 
     [SetUp]
     public void CreateDirectory()
@@ -22,10 +23,20 @@ public sealed class ContentStoreEvictionTests
     }
 
     [TearDown]
-    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+    public void RemoveDirectory()
+    {
+        // Evicted folders are deleted in the background: wait for that before removing the directory under it.
+        foreach (var store in _stores)
+        {
+            store.EmptyTrash();
+        }
+        _stores.Clear();
+        Directory.Delete(_dir, recursive: true);
+    }
 
-    private ContentStore NewStore(long quota = 0, TimeSpan ttl = default) =>
-        new(new ContentStoreOptions
+    private ContentStore NewStore(long quota = 0, TimeSpan ttl = default, Func<string, DiskSpace>? measureDisk = null)
+    {
+        var store = new ContentStore(new ContentStoreOptions
         {
             Directory = _dir,
             ReservedFreeBytes = 0,
@@ -33,8 +44,13 @@ public sealed class ContentStoreEvictionTests
             HighWatermark = 0.9,
             LowWatermark = 0.8,
             Ttl = ttl,
-            MeasureDisk = _ => _disk,
+            MeasureDisk = measureDisk ?? (_ => _disk),
         }, NullLogger<ContentStore>.Instance, _time);
+        _stores.Add(store);
+        return store;
+    }
+
+    private string TrashDirectory => Path.Combine(_dir, ".trash");
 
     private static TaskId Id(string seed) => new ContentKey("http://h/" + seed).ToTaskId();
 
@@ -71,6 +87,67 @@ public sealed class ContentStoreEvictionTests
             Assert.That(Directory.Exists(Path.Combine(_dir, Id("b").Value[..2], Id("b").Value)), Is.False, "evicted content must leave the disk");
         });
     }
+
+    [Test]
+    public async Task EvictedContent_LeavesTheCacheByARename_AndItsFilesAreDeletedAfter()
+    {
+        var store = NewStore(quota: 100 * MiB);
+        await CompleteAsync(store, "a", 40 * MiB);
+        await CompleteAsync(store, "b", 40 * MiB);
+
+        // 40 + 40 + 30 passes the 90 MiB high watermark: "a", the least recently used, goes.
+        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+        var inTreeRightAfter = Directory.Exists(Path.Combine(_dir, Id("a").Value[..2], Id("a").Value));
+        store.EmptyTrash();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Held(store, "a"), Is.False);
+            Assert.That(inTreeRightAfter, Is.False, "the evicted folder was still in the cache's tree");
+            Assert.That(Directory.GetFileSystemEntries(TrashDirectory), Is.Empty, "the trash was not emptied");
+            Assert.That(store.TrashBytes, Is.Zero);
+            Assert.That(Held(store, "b"), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task WhenOnlyDeletingTheTrashMakesRoomOnTheDisk_NewContentWaitsForIt_AndFits()
+    {
+        // A 100 MiB disk whose used space is what the directory holds, trash included: deleting files frees it.
+        var store = NewStore(measureDisk: _ => new DiskSpace(100 * MiB, 100 * MiB - BytesUnder(_dir)));
+        await CompleteAsync(store, "a", 40 * MiB);
+        await CompleteAsync(store, "b", 40 * MiB);
+
+        // 80 + 30 passes the 90 MiB high watermark; evicting "a" makes room only once its 40 MiB are deleted.
+        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Held(store, "a"), Is.False);
+            Assert.That(Held(store, "b"), Is.True);
+            Assert.That(BytesUnder(TrashDirectory), Is.Zero, "the content was laid out before the trash that made its room was deleted");
+        });
+    }
+
+    [Test]
+    public void AStart_DeletesWhatAnEarlierRunLeftInTheTrash()
+    {
+        var leftover = Directory.CreateDirectory(Path.Combine(TrashDirectory, Id("old").Value + ".0123")).FullName;
+        File.WriteAllBytes(Path.Combine(leftover, "data"), new byte[4096]);
+
+        var store = NewStore();
+        store.EmptyTrash();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.Exists(leftover), Is.False);
+            Assert.That(store.TrashBytes, Is.Zero);
+            Assert.That(store.CompletedCount, Is.Zero, "the trash is not content");
+        });
+    }
+
+    private static long BytesUnder(string directory) =>
+        Directory.Exists(directory) ? new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
 
     [Test]
     public async Task ContentUnderALease_IsNeverEvicted_AndAFullQuotaSaysWhatToDo()
