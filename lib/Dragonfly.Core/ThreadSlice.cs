@@ -14,7 +14,10 @@ namespace Dragonfly.Core;
 /// </remarks>
 public sealed class ThreadSlice(TimeProvider? time = null)
 {
-    /// <summary>How long a loop may hold its thread between yields. A yield costs a few microseconds.</summary>
+    /// <summary>
+    /// Time between yields. It is wall time since the last yield, waits included, so a loop that did wait yields
+    /// again on its next step; a yield costs a few microseconds.
+    /// </summary>
     public static readonly TimeSpan Length = TimeSpan.FromMilliseconds(1);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;

@@ -48,9 +48,11 @@ public sealed partial class ContentStore
 
     private void EnsureDiskSpace(long bytes, List<(TaskId, EvictionReason)> evicted)
     {
+        // The watermarks look at the disk as it will be: what the trash holds is being deleted. The trash is read
+        // first, so a folder deleted in between is counted twice (evicting a little less), never missed.
+        var trash = TrashBytes;
         var measured = _options.MeasureDisk(RootDirectory);
-        // The watermarks look at the disk as it will be: what the trash holds is being deleted.
-        var disk = measured with { Free = Math.Min(measured.Total, measured.Free + TrashBytes) };
+        var disk = measured with { Free = Math.Min(measured.Total, measured.Free + trash) };
         if (disk.Used + bytes > _options.HighWatermark * disk.Total)
         {
             lock (_gate)
@@ -59,9 +61,9 @@ public sealed partial class ContentStore
                 EvictLeastRecentlyUsedLocked(f => disk.Used - f + bytes <= target, EvictionReason.Disk, evicted);
             }
         }
-        // The room itself must be there now, not once the trash is gone: when only its deletion makes the room,
-        // this waits for it.
-        if (measured.Free - bytes < _options.ReservedFreeBytes && TrashBytes > 0)
+        // The room itself must be there now, not once the trash is gone: when the disk lacks it, wait for the
+        // trash's deletion (also one under way) and look again.
+        if (measured.Free - bytes < _options.ReservedFreeBytes)
         {
             EmptyTrash();
             measured = _options.MeasureDisk(RootDirectory);
@@ -111,8 +113,9 @@ public sealed partial class ContentStore
     /// <summary>The disk as it will be once the trash is deleted.</summary>
     private DiskSpace MeasureDiskWithoutTrash()
     {
+        var trash = TrashBytes;
         var disk = _options.MeasureDisk(RootDirectory);
-        return disk with { Free = Math.Min(disk.Total, disk.Free + TrashBytes) };
+        return disk with { Free = Math.Min(disk.Total, disk.Free + trash) };
     }
 
     private void EnsureFreeSpaceForSweep(List<(TaskId, EvictionReason)> evicted)

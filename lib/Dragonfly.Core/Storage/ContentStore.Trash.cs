@@ -26,15 +26,22 @@ public sealed partial class ContentStore
     /// <summary>Moves a task's folder out of the cache's tree (a rename: at once, whatever its size) to be deleted later.</summary>
     private void TrashLocked(string folder, long bytes)
     {
-        Directory.CreateDirectory(TrashDirectory);
         var target = Path.Combine(TrashDirectory, $"{Path.GetFileName(folder)}.{Guid.NewGuid():N}");
         try
         {
+            Directory.CreateDirectory(TrashDirectory);
             Directory.Move(folder, target);
         }
         catch (DirectoryNotFoundException)
         {
             return; // already gone; the bookkeeping is what mattered
+        }
+        catch (IOException e)
+        {
+            // A mkdir or a rename can need room a full disk no longer has; an unlink never does.
+            _logger.LogWarning(e, "Could not move evicted content {Folder} to the trash; deleting it in place", folder);
+            Directory.Delete(folder, recursive: true);
+            return;
         }
         Interlocked.Add(ref _trashBytes, bytes);
         _trash.Enqueue((target, bytes));
@@ -49,34 +56,44 @@ public sealed partial class ContentStore
         }
         foreach (var folder in Directory.EnumerateDirectories(TrashDirectory))
         {
-            var bytes = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-            Interlocked.Add(ref _trashBytes, bytes);
-            _trash.Enqueue((folder, bytes));
+            try
+            {
+                var bytes = new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+                Interlocked.Add(ref _trashBytes, bytes);
+                _trash.Enqueue((folder, bytes));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning(e, "Leaving unreadable trash {Folder} on the disk", folder);
+            }
         }
     }
 
-    /// <summary>Starts deleting the trash on the thread pool, unless that is running already. Called outside the lock.</summary>
+    /// <summary>
+    /// Starts deleting the trash, unless that is running already. Called outside the lock. The unlinks block, for as
+    /// long as a tenth of the cache takes, so they get a thread of their own instead of one of the pool's few.
+    /// </summary>
     private void EmptyTrashInBackground()
     {
         if (_trash.IsEmpty || Interlocked.CompareExchange(ref _emptying, 1, 0) != 0)
         {
             return;
         }
-        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+        Task.Factory.StartNew(() =>
         {
             while (true)
             {
                 while (DeleteNextTrashed())
                 {
                 }
-                Volatile.Write(ref _emptying, 0);
+                Interlocked.Exchange(ref _emptying, 0);
                 // Folders trashed after the last look, while no one was going to delete them.
                 if (_trash.IsEmpty || Interlocked.CompareExchange(ref _emptying, 1, 0) != 0)
                 {
                     return;
                 }
             }
-        }, null);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Deletes the whole trash on this thread, waiting for a deletion under way: when the disk needs the room now.</summary>

@@ -48,7 +48,8 @@ public sealed class PieceCutterTests
     /// <summary>
     /// A source that always has bytes ready (a registry on a fast link) never makes the copy wait. On a 2-core
     /// node two such copies held both pool threads, and the scheduler's packets waited 100 ms behind them; the copy
-    /// must hand its thread back while it runs. Here it runs on a scheduler of one thread, with work queued behind it.
+    /// must hand its thread back while it runs. Here it runs on a scheduler that runs one task at a time, with work
+    /// queued behind it before it starts.
     /// </summary>
     [Test]
     public async Task Cut_FromASourceThatIsAlwaysReady_LetsWorkQueuedBehindItRunBeforeItEnds()
@@ -60,9 +61,15 @@ public sealed class PieceCutterTests
         var exclusive = new TaskFactory(new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler);
         var writtenWhenQueuedWorkRan = -1L;
 
-        var copy = exclusive.StartNew(() => cutter.CopyAsync(new MemoryStream(data), [], _ => { }, CancellationToken.None)).Unwrap();
-        var queued = exclusive.StartNew(() => writtenWhenQueuedWorkRan = cutter.Written);
-        await Task.WhenAll(copy, queued);
+        Task queued = null!;
+
+        var copy = exclusive.StartNew(() =>
+        {
+            queued = exclusive.StartNew(() => writtenWhenQueuedWorkRan = cutter.Written);
+            return cutter.CopyAsync(new MemoryStream(data), [], _ => { }, CancellationToken.None);
+        }).Unwrap();
+        await copy;
+        await queued;
 
         Assert.That(writtenWhenQueuedWorkRan, Is.GreaterThan(0).And.LessThan(data.Length),
             "the work queued behind the copy ran only before it began or after it ended");
