@@ -17,11 +17,15 @@ public sealed partial class ContentStore
     private readonly Lock _deleting = new();
     private long _trashBytes;
     private int _emptying;
+    private Task _lastEmptying = Task.CompletedTask;
 
     private string TrashDirectory => Path.Combine(RootDirectory, TrashFolderName);
 
     /// <summary>Bytes of evicted folders not deleted yet: out of the cache, still on the disk.</summary>
     internal long TrashBytes => Interlocked.Read(ref _trashBytes);
+
+    /// <summary>The background deletion started last (completed when none was).</summary>
+    internal Task LastEmptying => Volatile.Read(ref _lastEmptying);
 
     /// <summary>Moves a task's folder out of the cache's tree (a rename: at once, whatever its size) to be deleted later.</summary>
     private void TrashLocked(string folder, long bytes)
@@ -79,7 +83,7 @@ public sealed partial class ContentStore
         {
             return;
         }
-        Task.Factory.StartNew(() =>
+        var emptying = Task.Factory.StartNew(() =>
         {
             while (true)
             {
@@ -94,6 +98,7 @@ public sealed partial class ContentStore
                 }
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Volatile.Write(ref _lastEmptying, emptying);
     }
 
     /// <summary>Deletes the whole trash on this thread, waiting for a deletion under way: when the disk needs the room now.</summary>

@@ -111,6 +111,23 @@ public sealed class ContentStoreEvictionTests
     }
 
     [Test]
+    public async Task TheTrash_IsEmptiedInTheBackground_WithoutAnyoneAskingForRoom()
+    {
+        var store = NewStore(quota: 100 * MiB);
+        await CompleteAsync(store, "a", 40 * MiB);
+        await CompleteAsync(store, "b", 40 * MiB);
+
+        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+        await store.LastEmptying;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Directory.GetFileSystemEntries(TrashDirectory), Is.Empty, "the evicted folder was not deleted");
+            Assert.That(store.TrashBytes, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task WhenOnlyDeletingTheTrashMakesRoomOnTheDisk_NewContentWaitsForIt_AndFits()
     {
         // A 100 MiB disk whose used space is what the directory holds, trash included: deleting files frees it.
