@@ -92,11 +92,7 @@ public sealed class ContentStoreEvictionTests
     public async Task EvictedContent_LeavesTheCacheByARename_AndItsFilesAreDeletedAfter()
     {
         var store = NewStore(quota: 100 * MiB);
-        await CompleteAsync(store, "a", 40 * MiB);
-        await CompleteAsync(store, "b", 40 * MiB);
-
-        // 40 + 40 + 30 passes the 90 MiB high watermark: "a", the least recently used, goes.
-        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+        await EvictTheOlderOfTwoAsync(store);
         var inTreeRightAfter = Directory.Exists(Path.Combine(_dir, Id("a").Value[..2], Id("a").Value));
         store.EmptyTrash();
 
@@ -114,10 +110,7 @@ public sealed class ContentStoreEvictionTests
     public async Task TheTrash_IsEmptiedInTheBackground_WithoutAnyoneAskingForRoom()
     {
         var store = NewStore(quota: 100 * MiB);
-        await CompleteAsync(store, "a", 40 * MiB);
-        await CompleteAsync(store, "b", 40 * MiB);
-
-        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+        await EvictTheOlderOfTwoAsync(store);
         await store.LastEmptying;
 
         Assert.Multiple(() =>
@@ -132,11 +125,8 @@ public sealed class ContentStoreEvictionTests
     {
         // A 100 MiB disk whose used space is what the directory holds, trash included: deleting files frees it.
         var store = NewStore(measureDisk: _ => new DiskSpace(100 * MiB, 100 * MiB - BytesUnder(_dir)));
-        await CompleteAsync(store, "a", 40 * MiB);
-        await CompleteAsync(store, "b", 40 * MiB);
-
-        // 80 + 30 passes the 90 MiB high watermark; evicting "a" makes room only once its 40 MiB are deleted.
-        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
+        // On this disk, evicting "a" makes room only once its 40 MiB are deleted.
+        await EvictTheOlderOfTwoAsync(store);
 
         Assert.Multiple(() =>
         {
@@ -161,6 +151,17 @@ public sealed class ContentStoreEvictionTests
             Assert.That(store.TrashBytes, Is.Zero);
             Assert.That(store.CompletedCount, Is.Zero, "the trash is not content");
         });
+    }
+
+    /// <summary>
+    /// Completes "a" and "b" (40 MiB each), then lays out 30 MiB of "c": 110 MiB passes the 90 MiB high watermark of
+    /// a 100 MiB quota or disk, and "a", the least recently used, is evicted.
+    /// </summary>
+    private async Task EvictTheOlderOfTwoAsync(ContentStore store)
+    {
+        await CompleteAsync(store, "a", 40 * MiB);
+        await CompleteAsync(store, "b", 40 * MiB);
+        store.GetOrCreate(Id("c")).SetLayout(30 * MiB, PieceSizePolicy.DefaultMin);
     }
 
     private static long BytesUnder(string directory) =>
