@@ -48,11 +48,8 @@ public sealed partial class ContentStore
 
     private void EnsureDiskSpace(long bytes, List<(TaskId, EvictionReason)> evicted)
     {
-        // The watermarks look at the disk as it will be: what the trash holds is being deleted. The trash is read
-        // first, so a folder deleted in between is counted twice (evicting a little less), never missed.
-        var trash = TrashBytes;
-        var measured = _options.MeasureDisk(RootDirectory);
-        var disk = measured with { Free = Math.Min(measured.Total, measured.Free + trash) };
+        // The watermarks look at the disk as it will be; the room must be there as it is.
+        var (disk, measured) = MeasureDiskAndTrash();
         if (disk.Used + bytes > _options.HighWatermark * disk.Total)
         {
             lock (_gate)
@@ -110,12 +107,15 @@ public sealed partial class ContentStore
         }
     }
 
-    /// <summary>The disk as it will be once the trash is deleted.</summary>
-    private DiskSpace MeasureDiskWithoutTrash()
+    /// <summary>
+    /// The disk as it will be once the trash is deleted, and as it is. The trash is read first, so a folder deleted
+    /// in between is counted twice (evicting a little less), never missed.
+    /// </summary>
+    private (DiskSpace AsItWillBe, DiskSpace Measured) MeasureDiskAndTrash()
     {
         var trash = TrashBytes;
-        var disk = _options.MeasureDisk(RootDirectory);
-        return disk with { Free = Math.Min(disk.Total, disk.Free + trash) };
+        var measured = _options.MeasureDisk(RootDirectory);
+        return (measured with { Free = Math.Min(measured.Total, measured.Free + trash) }, measured);
     }
 
     private void EnsureFreeSpaceForSweep(List<(TaskId, EvictionReason)> evicted)
@@ -129,7 +129,7 @@ public sealed partial class ContentStore
                 EvictLeastRecentlyUsedLocked(freed => used - freed <= target, EvictionReason.Quota, evicted);
             }
         }
-        var disk = MeasureDiskWithoutTrash();
+        var disk = MeasureDiskAndTrash().AsItWillBe;
         if (disk.Used > _options.HighWatermark * disk.Total)
         {
             lock (_gate)
