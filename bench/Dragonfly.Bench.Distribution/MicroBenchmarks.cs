@@ -8,7 +8,9 @@ namespace Dragonfly.Bench.Distribution;
 /// <summary>
 /// The three micro-benchmarks of the benchmark issue, each with its goal: scheduler piece reports per second
 /// on one core, piece verify+write throughput, and a peer daemon's peak RSS while serving a 1 GiB blob to 10
-/// peers. MICRO_WRITE_SIZE (default 1G) and MICRO_RSS_SIZE (default 1G) size the last two.
+/// peers; and what the piece server costs per GiB (<see cref="PieceServing"/>). MICRO_WRITE_SIZE (default 1G)
+/// sizes the verify+write run, MICRO_RSS_SIZE (default 1G) the blob served; MICRO_ONLY=scheduler|rss|serving
+/// runs one part (scheduler includes verify+write).
 /// Linux only: it pins itself to one core and reads /proc.
 /// </summary>
 [SupportedOSPlatform("linux")]
@@ -24,31 +26,44 @@ public static class MicroBenchmarks
         Directory.CreateDirectory(work);
         try
         {
-            var process = Process.GetCurrentProcess();
-            var allCores = process.ProcessorAffinity;
-            double[] rates;
-            PieceWriteThroughput.Rates write;
-            process.ProcessorAffinity = 1; // core 0 only: the scheduler loop, the report producer and the runtime share it
-            try
+            var only = Environment.GetEnvironmentVariable("MICRO_ONLY");
+            if (only is null or "" or "scheduler")
             {
-                await SchedulerThroughput.MeasureAsync(Peers, Pieces, round: 0, cancellationToken); // JIT warm-up
-                rates = new double[Rounds];
-                for (var i = 0; i < Rounds; i++)
+                var process = Process.GetCurrentProcess();
+                var allCores = process.ProcessorAffinity;
+                double[] rates;
+                PieceWriteThroughput.Rates write;
+                process.ProcessorAffinity = 1; // core 0 only: the scheduler loop, the report producer and the runtime share it
+                try
                 {
-                    rates[i] = await SchedulerThroughput.MeasureAsync(Peers, Pieces, round: i + 1, cancellationToken);
+                    await SchedulerThroughput.MeasureAsync(Peers, Pieces, round: 0, cancellationToken); // JIT warm-up
+                    rates = new double[Rounds];
+                    for (var i = 0; i < Rounds; i++)
+                    {
+                        rates[i] = await SchedulerThroughput.MeasureAsync(Peers, Pieces, round: i + 1, cancellationToken);
+                    }
+                    write = await PieceWriteThroughput.MeasureAsync(Directory.CreateDirectory(Path.Combine(work, "store")).FullName, Size("MICRO_WRITE_SIZE", "1G"), cancellationToken);
                 }
-                write = await PieceWriteThroughput.MeasureAsync(Directory.CreateDirectory(Path.Combine(work, "store")).FullName, Size("MICRO_WRITE_SIZE", "1G"), cancellationToken);
+                finally
+                {
+                    process.ProcessorAffinity = allCores; // the daemons started below inherit it
+                }
+                Console.WriteLine(F($"scheduler, one core: {Peers} peers × {Pieces} pieces = {Peers * Pieces} reports per round, {Rounds} rounds: median {Median(rates):0} reports/s (rounds: {string.Join(", ", rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}); goal ≥ 50000"));
+                Console.WriteLine(F($"piece verify+write, one thread, 4 MiB pieces: {write.VerifyAndWrite:0} MiB/s; SHA-256 alone {write.HashOnly:0} MiB/s, positional writes alone {write.WriteOnly:0} MiB/s; verify+write / SHA-256 alone = {write.VerifyAndWrite / write.HashOnly:0.00}"));
             }
-            finally
-            {
-                process.ProcessorAffinity = allCores; // the daemons started below inherit it
-            }
-            Console.WriteLine(F($"scheduler, one core: {Peers} peers × {Pieces} pieces = {Peers * Pieces} reports per round, {Rounds} rounds: median {Median(rates):0} reports/s (rounds: {string.Join(", ", rates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}); goal ≥ 50000"));
-            Console.WriteLine(F($"piece verify+write, one thread, 4 MiB pieces: {write.VerifyAndWrite:0} MiB/s; SHA-256 alone {write.HashOnly:0} MiB/s, positional writes alone {write.WriteOnly:0} MiB/s; verify+write / SHA-256 alone = {write.VerifyAndWrite / write.HashOnly:0.00}"));
 
             var size = Size("MICRO_RSS_SIZE", "1G");
-            var memory = await ServingMemory.MeasureAsync(size, 10, Path.Combine(work, "serving"), cancellationToken);
-            Console.WriteLine(F($"peer daemon serving {ByteSize.Format(size)} to 10 peers ({memory.ServeSeconds:0.0} s, {100 * memory.FromPeersShare:0}% of their bytes from peers): peak RSS {Mib(memory.ServingPeak)} MiB while serving (goal ≤ 200); {Mib(memory.OwnDownloadPeak)} MiB during its own download; downloaders' peak {Mib(memory.DownloaderPeak)} MiB; supernode {Mib(memory.SupernodePeak)} MiB"));
+            if (only is null or "" or "rss")
+            {
+                var memory = await ServingMemory.MeasureAsync(size, 10, Path.Combine(work, "serving"), cancellationToken);
+                Console.WriteLine(F($"peer daemon serving {ByteSize.Format(size)} to 10 peers ({memory.ServeSeconds:0.0} s, {100 * memory.FromPeersShare:0}% of their bytes from peers): peak RSS {Mib(memory.ServingPeak)} MiB while serving (goal ≤ 200); {Mib(memory.OwnDownloadPeak)} MiB during its own download; downloaders' peak {Mib(memory.DownloaderPeak)} MiB; supernode {Mib(memory.SupernodePeak)} MiB"));
+            }
+
+            if (only is null or "" or "serving")
+            {
+                var serving = await PieceServing.MeasureAsync(size, 5, Path.Combine(work, "pieces"), cancellationToken);
+                Console.WriteLine(F($"piece server, {ByteSize.Format(size)} held by a peer daemon, read as 4 MiB ranges 4 at a time, median of {serving.Rounds} rounds: {serving.DaemonMibPerSecond:0} MiB/s, daemon CPU {serving.DaemonCpuSecondsPerGib:0.00} s per GiB; the origin file server {serving.OriginMibPerSecond:0} MiB/s; daemon / origin = {serving.DaemonMibPerSecond / serving.OriginMibPerSecond:0.00}"));
+            }
             return 0;
         }
         finally
