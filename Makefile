@@ -18,8 +18,9 @@ run-mirror: deps-registry build
 	$(DOTNET) tools/Dragonfly.Run/bin/$(CONFIG)/net10.0/Dragonfly.Run.dll mirror
 
 ## bench-mirror: cached blob through the mirror vs straight from docker-registry, cold pull through the mirror vs direct, on loopback
-## and with the registry behind a link (BLOB=1G ROUNDS=3 WARMUP=3 REGISTRY_LINK=125M, 0 skips the link); CPU seconds per process.
-## PROBE=1: an HTTP client reads cold images through the mirror and direct instead (no containerd), then stops.
+## and with the registry behind a link (BLOB=1G ROUNDS=3 WARMUP=3 REGISTRY_LINK=125M, 0 skips the link); CPU seconds per process,
+## also split where ctr's unpack began. PROBE=1: an HTTP client reads cold images through the mirror and direct instead (no
+## containerd), then stops; PROBE=link does the same with the registry behind the link.
 ## Optional: SETTLE=3 (seconds idle before each pull; 0: right after the one before), PIN=1 (registry+supernode on
 ## core 0, peer+containerd on core 1), PAGE_REPORTING=off (root: the guest stops handing free memory to its host for
 ## the run), SUPERNODE_ARGS / PEER_ARGS (extra settings), KEEP=1 (logs and data kept), PULL_LOG=FILE (each pull's window).

@@ -70,15 +70,17 @@ for (var i = 0; i < rounds; i++)
 
 // PROBE=1: instead of containerd, a plain HTTP client reads each cold image's layers at once (as a runtime does),
 // alternately straight from docker-registry and through the mirror, and the run ends there. It shows the mirror's
-// cold path without containerd's own work: when each layer's first byte and last byte arrived.
-if (Environment.GetEnvironmentVariable("PROBE") == "1")
+// cold path without containerd's own work: when each layer's first byte and last byte arrived. PROBE=link does the
+// same with the registry behind the link (REGISTRY_LINK), for direct reads and the seed's alike.
+if (Environment.GetEnvironmentVariable("PROBE") is "1" or "link")
 {
+    var origin = Environment.GetEnvironmentVariable("PROBE") == "link" ? link.Host : registry.Host;
     var probeDirect = new List<double>();
     var probeMirror = new List<double>();
     for (var i = 0; i < warmup + rounds; i++)
     {
-        var d = await ReadImageAsync(cold[2 * i].Image, $"{registry.BaseAddress}v2/bench/cold{2 * i}/blobs/", "");
-        var m = await ReadImageAsync(cold[2 * i + 1].Image, $"http://{mirror}/v2/bench/cold{2 * i + 1}/blobs/", $"?ns={registry.Host}");
+        var d = await ReadImageAsync(cold[2 * i].Image, $"http://{origin}/v2/bench/cold{2 * i}/blobs/", "");
+        var m = await ReadImageAsync(cold[2 * i + 1].Image, $"http://{mirror}/v2/bench/cold{2 * i + 1}/blobs/", $"?ns={origin}");
         Console.WriteLine($"{(i < warmup ? "warm-up" : "round")} {i}: direct {d.Seconds:0.000} s ({d.Layers}), mirror {m.Seconds:0.000} s ({m.Layers})");
         if (i >= warmup)
         {
@@ -180,6 +182,12 @@ foreach (var (label, cpu, seconds) in kinds)
     var parts = processes.Select((p, k) => $"{p.Name} {cpu.Process[k] / n:0.00}");
     Console.WriteLine($"  {label,-11} {string.Join("  ", parts)}  machine {cpu.Machine / n:0.00} of {Environment.ProcessorCount * seconds.Average():0.00} core-s ({100 * cpu.Machine / n / (Environment.ProcessorCount * seconds.Average()):0}% busy)");
 }
+Console.WriteLine("the same, split where ctr's unpack began (sampled every 20 ms), fetch | unpack:");
+foreach (var (label, cpu, _) in kinds.Where(k => k.Item2.Split > 0))
+{
+    var parts = processes.Select((p, k) => $"{p.Name} {cpu.FetchProcess[k] / cpu.Split:0.00} | {cpu.UnpackProcess[k] / cpu.Split:0.00}");
+    Console.WriteLine($"  {label,-11} {string.Join("  ", parts)}");
+}
 return Finish();
 
 // Deletes the work directory (12 GiB with the defaults) unless KEEP=1; the processes using it stop when the run ends.
@@ -249,12 +257,13 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
     {
         await Task.Delay(settle, ct);
     }
-    var perProcess = processes.Select(p => new ProcessCpu([p.Pid])).ToArray();
+    await using var sampler = new CpuSampler(processes.Select(p => p.Pid));
     var machine = new MachineLoad();
     var watch = Stopwatch.StartNew();
     var pull = await containerd.PullAsync(reference, hostsDir, cancellationToken: ct);
     pull.ThrowIfFailed("ctr pull " + reference);
     var seconds = watch.Elapsed.TotalSeconds;
+    var used = await sampler.StopAsync();
     var phases = CtrPhases.TryParse(pull.StdOut);
     if (Environment.GetEnvironmentVariable("PULL_LOG") is { } pullLog)
     {
@@ -269,10 +278,18 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
     {
         cpu.Fetch.Add(phases.Fetch);
         cpu.Unpack.Add(phases.Unpack);
+        // The unpack's length is exact (ctr's 'done'), the fetch's is in 0.1 s steps: split where the unpack began.
+        var fetching = sampler.UsedUntil(seconds - phases.Unpack);
+        for (var k = 0; k < used.Length; k++)
+        {
+            cpu.FetchProcess[k] += fetching[k];
+            cpu.UnpackProcess[k] += used[k] - fetching[k];
+        }
+        cpu.Split++;
     }
-    for (var k = 0; k < perProcess.Length; k++)
+    for (var k = 0; k < used.Length; k++)
     {
-        cpu.Process[k] += perProcess[k].Elapsed();
+        cpu.Process[k] += used[k];
     }
     await containerd.RemoveImageAsync(reference, ct);
     return seconds;
@@ -296,6 +313,13 @@ static string Join(List<double> values) => string.Join(" ", values.Select(v => v
 sealed class PullCpu(int processes)
 {
     public double[] Process { get; } = new double[processes];
+
+    /// <summary>The same, before and after the moment ctr's unpack began, over <see cref="Split"/> pulls.</summary>
+    public double[] FetchProcess { get; } = new double[processes];
+
+    public double[] UnpackProcess { get; } = new double[processes];
+
+    public int Split { get; set; }
 
     public double Machine { get; set; }
 

@@ -22,7 +22,8 @@ public sealed class ProcessCpu
     /// <summary>CPU seconds the processes used since construction, summed.</summary>
     public double Elapsed() => _pids.Select((pid, i) => Seconds(pid) - _start[i]).Sum();
 
-    private static double Seconds(int pid)
+    /// <summary>CPU seconds (user + system) process <paramref name="pid"/> has used since it started.</summary>
+    public static double Seconds(int pid)
     {
         // pid (comm) state ppid ... utime stime: fields 14 and 15, counted from the field after the ')'.
         var stat = File.ReadAllText($"/proc/{pid}/stat");
