@@ -5,7 +5,8 @@ namespace Dragonfly.Bench.Mirror;
 
 /// <summary>
 /// Reads the CPU time of a few processes every 20 ms while a pull runs, so the pull's CPU can be split at a moment
-/// known only afterwards: where ctr's fetch ended and its unpack began.
+/// known only afterwards: where ctr's fetch ended and its unpack began. Times are on the sampler's own clock
+/// (<see cref="Elapsed"/>), which starts with it.
 /// </summary>
 public sealed class CpuSampler : IAsyncDisposable
 {
@@ -24,13 +25,27 @@ public sealed class CpuSampler : IAsyncDisposable
         _loop = RunAsync();
     }
 
-    /// <summary>CPU seconds each process used from the start to <paramref name="seconds"/> after it (to the sample before).</summary>
+    /// <summary>Seconds since the sampler started.</summary>
+    public double Elapsed => _watch.Elapsed.TotalSeconds;
+
+    /// <summary>
+    /// CPU seconds each process used from the start to <paramref name="seconds"/> after it, interpolated between the
+    /// samples either side (/proc counts in 10 ms ticks, so each figure is that coarse).
+    /// </summary>
     public double[] UsedUntil(double seconds)
     {
         lock (_samples)
         {
-            var at = _samples.LastOrDefault(s => s.At <= seconds, _samples[0]);
-            return at.Seconds.Select((v, k) => v - _samples[0].Seconds[k]).ToArray();
+            var first = _samples[0].Seconds;
+            var after = _samples.FindIndex(s => s.At >= seconds);
+            if (after < 0)
+            {
+                after = _samples.Count - 1;
+            }
+            var (at1, s1) = _samples[after];
+            var (at0, s0) = _samples[Math.Max(0, after - 1)];
+            var share = at1 > at0 ? Math.Clamp((seconds - at0) / (at1 - at0), 0, 1) : 1;
+            return s1.Select((v, k) => s0[k] + share * (v - s0[k]) - first[k]).ToArray();
         }
     }
 
@@ -38,7 +53,7 @@ public sealed class CpuSampler : IAsyncDisposable
     public async Task<double[]> StopAsync()
     {
         await _stop.CancelAsync();
-        await _loop;
+        await _loop; // a failed read (a process gone) surfaces here, not from DisposeAsync
         Sample();
         return UsedUntil(double.MaxValue);
     }
@@ -48,7 +63,8 @@ public sealed class CpuSampler : IAsyncDisposable
         if (!_stop.IsCancellationRequested)
         {
             await _stop.CancelAsync();
-            await _loop;
+            // Disposed without StopAsync: the pull failed, and its error is the one to see, not the sampler's.
+            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
         }
         _stop.Dispose();
     }

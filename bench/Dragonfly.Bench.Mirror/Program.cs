@@ -19,6 +19,11 @@ var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", Cult
 var warmup = int.Parse(Environment.GetEnvironmentVariable("WARMUP") ?? "3", CultureInfo.InvariantCulture);
 var linkRate = ByteSize.Parse(Environment.GetEnvironmentVariable("REGISTRY_LINK") ?? "125M");
 var shapedRounds = linkRate > 0 ? rounds : 0;
+if (Environment.GetEnvironmentVariable("PROBE") == "link" && linkRate <= 0)
+{
+    Console.Error.WriteLine("PROBE=link needs a link: REGISTRY_LINK must be a rate (such as 125M), not 0");
+    return 2;
+}
 // SETTLE=S: the machine idles S seconds before each cold pull (warm-up rounds included), as a node mostly does between pulls. On a VM with
 // free page reporting the kernel hands memory freed 2 s ago to the host, so after a settle every pull starts from
 // the same state, instead of the next pull reusing whatever the previous one freed (see bench/README.md).
@@ -259,10 +264,9 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
     }
     await using var sampler = new CpuSampler(processes.Select(p => p.Pid));
     var machine = new MachineLoad();
-    var watch = Stopwatch.StartNew();
     var pull = await containerd.PullAsync(reference, hostsDir, cancellationToken: ct);
     pull.ThrowIfFailed("ctr pull " + reference);
-    var seconds = watch.Elapsed.TotalSeconds;
+    var seconds = sampler.Elapsed;
     var used = await sampler.StopAsync();
     var phases = CtrPhases.TryParse(pull.StdOut);
     if (Environment.GetEnvironmentVariable("PULL_LOG") is { } pullLog)
@@ -271,7 +275,7 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
         // and in local time, to set against the daemons' logs.
         var end = Stopwatch.GetTimestamp();
         var now = DateTime.Now;
-        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - watch.ElapsedTicks} {end} {now.AddSeconds(-seconds):HH:mm:ss.fff} {now:HH:mm:ss.fff} {phases}\n");
+        File.AppendAllText(pullLog, $"{Path.GetFileName(hostsDir)} {end - (long)(seconds * Stopwatch.Frequency)} {end} {now.AddSeconds(-seconds):HH:mm:ss.fff} {now:HH:mm:ss.fff} {phases}\n");
     }
     cpu.Machine += machine.BusyFraction() * Environment.ProcessorCount * seconds;
     if (phases is not null)

@@ -83,7 +83,8 @@ public static class PieceServerEndpoints
         // Each step is a file read, a wait for the upload limiter and a socket write, each a thread switch or
         // two; a quarter second of the upload rate per step (what the limiter's bucket holds) keeps them few.
         // The file is read straight into the response pipe's memory, so no byte is copied through a buffer of ours
-        // on its way to the socket (as the mirror's reader does).
+        // on its way to the socket (as the mirror's reader does), and on the calling thread: with many small steps
+        // under an upload limit, a hop to another pool thread per read costs a busy daemon more than it overlaps.
         var step = limiter.IsUnlimited ? MaxStep : (int)Math.Clamp(limiter.BytesPerSecond / 4, MinStep, MaxStep);
         var writer = response.BodyWriter;
         var offset = range.First;
@@ -93,7 +94,7 @@ public static class PieceServerEndpoints
         {
             var want = (int)Math.Min(step, remaining);
             var memory = writer.GetMemory(want);
-            var read = await content.ReadOnPoolAsync(offset, memory[..Math.Min(want, memory.Length)], cancellationToken);
+            var read = await content.ReadAsync(offset, memory[..Math.Min(want, memory.Length)], cancellationToken);
             if (read == 0)
             {
                 throw new IOException($"task {content.Id} data ends at {offset}, before the held range does");
