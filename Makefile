@@ -44,7 +44,8 @@ bench-distribution-sweep: deps-plot build
 	PEERS=$(NS) SIZE=$(DIST_SIZE) OUT=$${OUT:-bench/distribution} $(DOTNET) bench/Dragonfly.Bench.Distribution/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Distribution.dll
 
 ## bench-distribution-micro: scheduler piece reports/s on one core, piece verify+write throughput, and a peer
-## daemon's peak RSS while serving a 1 GiB blob to 10 peers (MICRO_RSS_SIZE=1G, MICRO_WRITE_SIZE=1G).
+## daemon's peak RSS while serving a 1 GiB blob to 10 peers (MICRO_RSS_SIZE=1G, MICRO_WRITE_SIZE=1G), and the piece
+## server's CPU per GiB served; MICRO_ONLY=scheduler|serving|rss runs one part.
 bench-distribution-micro: build
 	$(DOTNET) bench/Dragonfly.Bench.Distribution/bin/$(CONFIG)/net10.0/Dragonfly.Bench.Distribution.dll micro
 
