@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.Versioning;
 using Dragonfly.LocalCluster;
 using Dragonfly.LocalCluster.Measurement;
 using Cluster = Dragonfly.LocalCluster.LocalCluster;
@@ -11,6 +12,7 @@ namespace Dragonfly.Bench.Distribution;
 /// throws away. Baseline, interleaved: the same reads from the cluster's origin, a plain Kestrel file server in
 /// the bench process. Reported: both throughputs (median of the rounds) and the daemon's CPU per GiB served.
 /// </summary>
+[SupportedOSPlatform("linux")] // reads /proc, and shares the micro-benchmarks' helpers
 public static class PieceServing
 {
     private const int PieceSize = 4 * 1024 * 1024;
@@ -51,7 +53,7 @@ public static class PieceServing
             cpuSeconds += cpu.Elapsed();
         }
         var gib = (double)size * rounds / (1L << 30);
-        return new Result(Median(daemon), Median(origin), cpuSeconds / gib, rounds);
+        return new Result(MicroBenchmarks.Median(daemon), MicroBenchmarks.Median(origin), cpuSeconds / gib, rounds);
     }
 
     /// <summary>Reads <paramref name="size"/> bytes in pieces, four requests at a time; returns MiB/s.</summary>
@@ -84,6 +86,4 @@ public static class PieceServing
         }));
         return size / (1024.0 * 1024) / TimeProvider.System.GetElapsedTime(started).TotalSeconds;
     }
-
-    private static double Median(double[] values) => values.Order().ElementAt(values.Length / 2);
 }

@@ -188,9 +188,9 @@ foreach (var (label, cpu, seconds) in kinds)
     Console.WriteLine($"  {label,-11} {string.Join("  ", parts)}  machine {cpu.Machine / n:0.00} of {Environment.ProcessorCount * seconds.Average():0.00} core-s ({100 * cpu.Machine / n / (Environment.ProcessorCount * seconds.Average()):0}% busy)");
 }
 Console.WriteLine("the same, split where ctr's unpack began (sampled every 20 ms), fetch | unpack:");
-foreach (var (label, cpu, _) in kinds.Where(k => k.Item2.Split > 0))
+foreach (var (label, cpu, _) in kinds.Where(k => k.Item2.Fetch.Count > 0))
 {
-    var parts = processes.Select((p, k) => $"{p.Name} {cpu.FetchProcess[k] / cpu.Split:0.00} | {cpu.UnpackProcess[k] / cpu.Split:0.00}");
+    var parts = processes.Select((p, k) => $"{p.Name} {cpu.FetchProcess[k] / cpu.Fetch.Count:0.00} | {cpu.UnpackProcess[k] / cpu.Fetch.Count:0.00}");
     Console.WriteLine($"  {label,-11} {string.Join("  ", parts)}");
 }
 return Finish();
@@ -289,7 +289,6 @@ async Task<double> PullAsync(string reference, string hostsDir, PullCpu cpu)
             cpu.FetchProcess[k] += fetching[k];
             cpu.UnpackProcess[k] += used[k] - fetching[k];
         }
-        cpu.Split++;
     }
     for (var k = 0; k < used.Length; k++)
     {
@@ -318,12 +317,10 @@ sealed class PullCpu(int processes)
 {
     public double[] Process { get; } = new double[processes];
 
-    /// <summary>The same, before and after the moment ctr's unpack began, over <see cref="Split"/> pulls.</summary>
+    /// <summary>The same, before and after the moment ctr's unpack began, over the pulls ctr gave its split for (<see cref="Fetch"/>).</summary>
     public double[] FetchProcess { get; } = new double[processes];
 
     public double[] UnpackProcess { get; } = new double[processes];
-
-    public int Split { get; set; }
 
     public double Machine { get; set; }
 
